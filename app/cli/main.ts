@@ -3,12 +3,13 @@
  * so the CLI can be driven from tests and other programs.
  */
 import { Command, CommanderError } from "commander";
-import { callCommand, checkCommand, toolsCommand } from "./mcp-commands.js";
 import { processOutput, type CliOutput } from "./output.js";
 
 /** Runs the CLI on `argv` (without the node and script paths); resolves to the exit code. */
 export async function main(argv: string[], output: CliOutput = processOutput): Promise<number> {
   let exitCode = 0;
+  // Loaded on use, so `hearth --help` does not pay for the MCP SDK.
+  const mcpCommands = () => import("./mcp-commands.js");
   const program = new Command("hearth")
     .description("Chat with local language models that use tools through MCP")
     .exitOverride()
@@ -20,7 +21,7 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
     .description("validate the config, connect each server, print id, transport, state, tool count and error")
     .requiredOption("--mcp-config <file>", "path to mcp-config.json")
     .action(async (options: { mcpConfig: string }) => {
-      exitCode = await checkCommand(options.mcpConfig, output);
+      exitCode = await (await mcpCommands()).checkCommand(options.mcpConfig, output);
     });
   mcp
     .command("tools")
@@ -28,7 +29,7 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
     .requiredOption("--mcp-config <file>", "path to mcp-config.json")
     .option("--json", "print JSON")
     .action(async (options: { mcpConfig: string; json?: boolean }) => {
-      exitCode = await toolsCommand(options.mcpConfig, options, output);
+      exitCode = await (await mcpCommands()).toolsCommand(options.mcpConfig, options, output);
     });
   mcp
     .command("call")
@@ -38,7 +39,7 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
     .option("--args <json>", "arguments as a JSON object", "{}")
     .option("--json", "print the whole result as JSON")
     .action(async (tool: string, options: { mcpConfig: string; args: string; json?: boolean }) => {
-      exitCode = await callCommand(options.mcpConfig, tool, options, output);
+      exitCode = await (await mcpCommands()).callCommand(options.mcpConfig, tool, options, output);
     });
 
   try {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { McpClientError } from "../errors.js";
 import { resolveServerEnv } from "./env.js";
-import { ConfigInvalidError } from "./load.js";
+import { ConfigInvalidError } from "./issues.js";
 import { ServerDefinitionSchema } from "./schema.js";
 import type { ServerDefinition, ServerDefinitionInput } from "./schema.js";
 

@@ -4,7 +4,7 @@
  * used, never the value.
  */
 import { McpClientError } from "../errors.js";
-import { ConfigInvalidError, describeZodIssues, formatIssuePath } from "./load.js";
+import { ConfigInvalidError, describeZodIssues, formatIssuePath } from "./issues.js";
 import { ENV_REFERENCE, ServerSourceSchema } from "./schema.js";
 import type { ServerDefinition, ServerSource } from "./schema.js";
 

@@ -22,17 +22,11 @@ export type {
   ServerSource,
   WebSocketSource,
 } from "./schema.js";
-export {
-  ConfigInvalidError,
-  McpConfigFile,
-  formatConfigIssues,
-  formatIssuePath,
-  parseJsonText,
-  parseMcpConfig,
-  parseMcpConfigText,
-  readMcpConfigFile,
-} from "./load.js";
-export type { ConfigIssue, ConfigResult } from "./load.js";
+export { ConfigInvalidError, formatConfigIssues, formatIssuePath } from "./issues.js";
+export type { ConfigIssue } from "./issues.js";
+export { parseJsonText } from "./json-text.js";
+export { McpConfigFile, parseMcpConfig, parseMcpConfigText, readMcpConfigFile } from "./load.js";
+export type { ConfigResult } from "./load.js";
 export { writeFileAtomic, writeMcpConfigFile } from "./write.js";
 export { resolveServerEnv } from "./env.js";
 export { exportMcpServers, importMcpServers, importMcpServersText } from "./mcp-servers.js";

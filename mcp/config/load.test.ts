@@ -3,16 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { McpClientError } from "../errors.js";
-import {
-  ConfigInvalidError,
-  McpConfigFile,
-  formatConfigIssues,
-  formatIssuePath,
-  parseMcpConfig,
-  parseMcpConfigText,
-  readMcpConfigFile,
-} from "./load.js";
-import type { ConfigIssue, ConfigResult } from "./load.js";
+import { ConfigInvalidError, formatConfigIssues, formatIssuePath, type ConfigIssue } from "./issues.js";
+import { McpConfigFile, parseMcpConfig, parseMcpConfigText, readMcpConfigFile, type ConfigResult } from "./load.js";
 
 const processServer = (id: string) => ({ id, source: { type: "Process" as const, command: "npx", args: ["server"] } });
 

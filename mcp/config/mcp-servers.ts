@@ -3,8 +3,9 @@
  * LM Studio read: `{"mcpServers": {"<name>": {command, args, env, cwd} | {url, headers, type}}}`.
  * Other top-level keys (the host app's own settings) are ignored on import.
  */
-import type { ConfigIssue } from "./load.js";
-import { describeZodIssues, formatIssuePath, parseJsonText } from "./load.js";
+import type { ConfigIssue } from "./issues.js";
+import { describeZodIssues, formatIssuePath } from "./issues.js";
+import { parseJsonText } from "./json-text.js";
 import { ServerDefinitionSchema } from "./schema.js";
 import type { McpConfig, ServerDefinition, ServerDefinitionInput } from "./schema.js";
 
