@@ -28,13 +28,23 @@ async function withPool(path: string, output: CliOutput, work: (pool: McpPool, c
   const config = await loadConfig(path, output);
   if (!config) return EXIT.badInput;
   const pool = new McpPool({ autoRestart: false });
-  const stop = () => void pool.close();
-  process.once("SIGINT", stop);
+  // Servers run in process groups of their own, so Ctrl-C does not reach them: stop them
+  // in order on the first signal, and at once (the exit hook kills their groups) on a second.
+  let signalled = false;
+  const onSignal = () => {
+    if (signalled) process.exit(130);
+    signalled = true;
+    void pool.close().finally(() => process.exit(130));
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
   try {
     await pool.apply(config);
+    if (signalled) return 130;
     return await work(pool, config);
   } finally {
-    process.off("SIGINT", stop);
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
     await pool.close();
   }
 }

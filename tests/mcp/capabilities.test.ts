@@ -23,6 +23,30 @@ describe("client capabilities", () => {
     expect(resultText(outcome.result)).toContain("file:///home/someone/project");
   });
 
+  it("routes sampling and elicitation requests to the host's callbacks", async () => {
+    const asked: string[] = [];
+    const pool = await startPool({ servers: [{ id: "everything", source: everythingProcessSource() }] }, {
+      autoRestart: false,
+      host: {
+        sampling: async (params, context) => {
+          asked.push(`sampling from ${context.serverId}`);
+          const first = params.messages[0]!.content;
+          const prompt = "text" in first ? first.text : "";
+          return { role: "assistant", model: "hearth-test", content: { type: "text", text: `answer to: ${prompt}` } };
+        },
+        elicitation: async (params) => {
+          asked.push(`elicitation: ${params.message}`);
+          return { action: "decline" };
+        },
+      },
+    });
+    const sampled = await pool.callTool("trigger-sampling-request", { prompt: "what is 2+2?" });
+    expect(resultText(sampled.result)).toContain("answer to: Resource trigger-sampling-request context: what is 2+2?");
+    const elicited = await pool.callTool("trigger-elicitation-request");
+    expect(resultText(elicited.result)).toContain("User declined");
+    expect(asked).toEqual(["sampling from everything", expect.stringMatching(/^elicitation: /)]);
+  });
+
   it("puts notifications/message in the server's log and surfaces subscribed resource updates", async () => {
     const pool = await startPool({
       servers: [{ id: "everything", source: everythingProcessSource(), resources: ["demo://resource/static/**"] }],
