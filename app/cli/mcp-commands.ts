@@ -24,16 +24,18 @@ async function loadConfig(path: string, output: CliOutput): Promise<McpConfig | 
 }
 
 /** Loads the config and runs `work` with a started pool, stopping it afterwards. */
-async function withPool(path: string, output: CliOutput, work: (pool: McpPool, config: McpConfig) => Promise<number>): Promise<number> {
+async function withPool(path: string, output: CliOutput, work: (pool: McpPool, config: McpConfig, signal: AbortSignal) => Promise<number>): Promise<number> {
   const config = await loadConfig(path, output);
   if (!config) return EXIT.badInput;
   const pool = new McpPool({ autoRestart: false });
   // Servers run in process groups of their own, so Ctrl-C does not reach them: stop them
   // in order on the first signal, and at once (the exit hook kills their groups) on a second.
+  const interrupted = new AbortController();
   let signalled = false;
   const onSignal = () => {
     if (signalled) process.exit(130);
     signalled = true;
+    interrupted.abort();
     void pool.close().finally(() => process.exit(130));
   };
   process.on("SIGINT", onSignal);
@@ -41,7 +43,7 @@ async function withPool(path: string, output: CliOutput, work: (pool: McpPool, c
   try {
     await pool.apply(config);
     if (signalled) return 130;
-    return await work(pool, config);
+    return await work(pool, config, interrupted.signal);
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
@@ -107,14 +109,14 @@ export async function callCommand(path: string, toolName: string, options: { arg
     output.error(`--args must be a JSON object: ${error instanceof Error ? error.message : String(error)}\n`);
     return EXIT.badInput;
   }
-  return withPool(path, output, async (pool) => {
+  return withPool(path, output, async (pool, _config, signal) => {
     if (!pool.findTool(toolName)) {
       output.error(`no tool is named "${toolName}"; \`hearth mcp tools\` lists them\n`);
       reportDown(pool, output);
       return EXIT.failed;
     }
     try {
-      const outcome = await pool.callTool(toolName, args);
+      const outcome = await pool.callTool(toolName, args, { signal });
       if (options.json) output.out(`${JSON.stringify(outcome, null, 2)}\n`);
       else output.out(renderResult(outcome.result));
       return outcome.result.isError ? EXIT.failed : EXIT.ok;

@@ -2,13 +2,15 @@
  * `hearth mcp check|tools|call`, run as a user runs them: the real bin in a child process,
  * against server-everything, with exit codes and printed output asserted.
  */
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { everythingProcessSource } from "../fixtures/everything-server.js";
+import { processMarker, processesWith, waitForNoProcessesWith } from "../fixtures/processes.js";
 
 const bin = fileURLToPath(new URL("../../bin/hearth.js", import.meta.url));
 let folder: string;
@@ -95,5 +97,26 @@ describe("hearth mcp", () => {
     expect(badArgs.code).toBe(2);
     const invalid = await hearth("mcp", "call", "get-sum", "--args", '{"a":"x"}', "--mcp-config", path);
     expect(invalid.code).toBe(1);
+  });
+
+  it("Ctrl-C cancels the call, stops the servers and exits 130", async () => {
+    const marker = processMarker();
+    const hang = fileURLToPath(new URL("../fixtures/servers/hang.mjs", import.meta.url));
+    const called = join(folder, "wait-called");
+    const path = await configFile("hang.json", {
+      servers: [{ id: "stuck", source: { type: "Process", command: process.execPath, args: [hang, "--hang-on-call", marker], env: { HANG_CALLED_FILE: called } } }],
+    });
+    const child = spawn(process.execPath, [bin, "mcp", "call", "wait", "--mcp-config", path], { stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+    // Wait until the call is in flight at the server, then press Ctrl-C.
+    const deadline = Date.now() + 20_000;
+    while (!existsSync(called) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(processesWith(marker)).toHaveLength(1);
+    child.kill("SIGINT");
+    expect(await exited).toBe(130);
+    expect(stderr).toContain('tool "wait" on server "stuck" was cancelled');
+    expect(await waitForNoProcessesWith(marker)).toEqual([]);
   });
 });
