@@ -66,6 +66,19 @@ describe("Http servers", () => {
     expect(pool.server("web")!.state.status).toBe("running");
   });
 
+  it("sends the configured headers, and re-lists tools when the server says they changed", async () => {
+    const server = await startHttpMcpServer();
+    cleanups.push(server.close);
+    const pool = await startPool({ servers: [{ id: "web", tool_prefix: "web", source: { type: "Http", url: server.url, headers: { "X-Team": "docs" } } }] });
+    expect(server.lastHeaders()["x-team"]).toBe("docs");
+    const changes: string[][] = [];
+    pool.on("toolsChanged", (tools) => changes.push(tools.map((tool) => tool.name)));
+    await pool.callTool("web_add_tool", { name: "fresh" });
+    await eventually(() => pool.findTool("web_fresh") !== undefined);
+    expect(changes.at(-1)).toEqual(["web_echo", "web_add_tool", "web_fresh"]);
+    expect(resultText((await pool.callTool("web_fresh")).result)).toBe("added");
+  });
+
   it("reports a server that is not listening as a retryable error", async () => {
     const port = await freePort();
     const pool = await startPool({ servers: [{ id: "down", source: { type: "Http", url: `http://127.0.0.1:${port}/mcp` } }] });
