@@ -8,7 +8,7 @@
  * exponential backoff.
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
   LoggingMessageNotificationSchema,
@@ -335,6 +335,7 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> {
     const session = this.session;
     this.session = undefined;
     if (!session) return;
+    await endHttpSession(session);
     await session.client.close().catch(() => {});
     await session.release().catch(() => {});
   }
@@ -348,6 +349,24 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> {
     this.currentCatalog = catalog;
     this.emit("catalogChanged", catalog);
   }
+}
+
+/** How long a stop waits for the server to acknowledge the end of an HTTP session. */
+const END_SESSION_TIMEOUT_MS = 1000;
+
+/**
+ * Tells a Streamable HTTP server we are done with the session (an HTTP DELETE), as the
+ * spec asks of clients that no longer need one (2025-06-18, Transports: Session
+ * Management); the SDK's `Client.close()` does not. Failures are ignored: the server may
+ * already be gone, or not support it (405).
+ */
+async function endHttpSession(session: OpenedSession): Promise<void> {
+  const transport = session.transport;
+  if (!(transport instanceof StreamableHTTPClientTransport) || !transport.sessionId) return;
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, END_SESSION_TIMEOUT_MS)));
+  await Promise.race([transport.terminateSession().catch(() => {}), timeout]);
+  clearTimeout(timer);
 }
 
 /** A Streamable HTTP server answering 404 to our session id: the session has expired. */

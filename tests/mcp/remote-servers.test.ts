@@ -64,6 +64,10 @@ describe("Http servers", () => {
     expect(resultText((await pool.callTool("echo", { message: "two" })).result)).toBe("Echo: two");
     expect(server.sessionsCreated()).toBe(2);
     expect(pool.server("web")!.state.status).toBe("running");
+    // Stopping ends the session at the server (HTTP DELETE), not only the connection.
+    expect(server.openSessions()).toBe(1);
+    await pool.server("web")!.stop();
+    expect(server.openSessions()).toBe(0);
   });
 
   it("sends the configured headers, and re-lists tools when the server says they changed", async () => {
