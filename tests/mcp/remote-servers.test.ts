@@ -79,8 +79,16 @@ describe("Http servers", () => {
     pool.on("toolsChanged", (tools) => changes.push(tools.map((tool) => tool.name)));
     await pool.callTool("web_add_tool", { name: "fresh" });
     await eventually(() => pool.findTool("web_fresh") !== undefined);
-    expect(changes.at(-1)).toEqual(["web_echo", "web_add_tool", "web_fresh"]);
+    expect(changes.at(-1)).toEqual(["web_slow", "web_echo", "web_add_tool", "web_fresh"]);
     expect(resultText((await pool.callTool("web_fresh")).result)).toBe("added");
+  });
+
+  it("tells the server a timed-out call is cancelled", async () => {
+    const server = await startHttpMcpServer();
+    cleanups.push(server.close);
+    const pool = await startPool({ servers: [{ id: "web", source: { type: "Http", url: server.url, timeout_secs: 0.5 } }] });
+    await expect(pool.callTool("slow", { ms: 5000 })).rejects.toMatchObject({ code: "tool_timeout", message: expect.stringContaining("within 0.5 s") });
+    await eventually(() => server.cancelledCalls() === 1);
   });
 
   it("reports a server that is not listening as a retryable error", async () => {
