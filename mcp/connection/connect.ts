@@ -38,6 +38,8 @@ export interface ConnectOptions {
   /** Limit on the handshake, in milliseconds. */
   timeoutMs: number;
   log: StderrLog;
+  /** Abandons the handshake (the server is being stopped). */
+  signal?: AbortSignal;
 }
 
 /** Connects and initializes; throws `McpClientError` on failure, with nothing left running. */
@@ -101,7 +103,7 @@ async function handshake(
 ): Promise<OpenedSession> {
   const client = options.makeClient();
   try {
-    await client.connect(transport, { timeout: options.timeoutMs });
+    await client.connect(transport, { timeout: options.timeoutMs, signal: options.signal });
     return { client, transport, kind, release };
   } catch (error) {
     await client.close().catch(() => {});

@@ -83,6 +83,8 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> {
   private currentCatalog: ServerCatalog = emptyCatalog();
   private session: OpenedSession | undefined;
   private starting: Promise<void> | undefined;
+  /** Aborts the connect in progress when the server is stopped meanwhile. */
+  private connecting: AbortController | undefined;
   private restartTimer: NodeJS.Timeout | undefined;
   private failures = 0;
   private lastTransportError: Error | undefined;
@@ -136,6 +138,8 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> {
   async stop(): Promise<void> {
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
+    // A server that hangs at initialize must not hold the stop for the whole handshake timeout.
+    this.connecting?.abort();
     await this.starting;
     await this.closeSession();
     this.failures = 0;
@@ -228,23 +232,31 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> {
     const attempt = this.failures + 1;
     this.setState({ status: "starting", attempt });
     this.lastTransportError = undefined;
-    let session: OpenedSession | undefined;
+    const connecting = new AbortController();
+    this.connecting = connecting;
+    const signal = connecting.signal;
     try {
       const definition = resolveServerEnv(this.definition, this.options.env ?? process.env);
-      session = await connectSession({
+      const session = await connectSession({
         definition,
         makeClient: () => this.makeClient(),
         timeoutMs: this.requestTimeoutMs,
         log: this.log,
+        signal,
       });
       this.session = session;
       this.watch(session);
-      this.setCatalog(await listCatalog(session.client, { timeout: this.requestTimeoutMs }));
-      await this.subscribeResources(session.client);
+      this.setCatalog(await listCatalog(session.client, { timeout: this.requestTimeoutMs, signal }));
+      await this.subscribeResources(session.client, signal);
+      signal.throwIfAborted();
       this.setState({ status: "running", since: Date.now() });
     } catch (error) {
       await this.closeSession();
+      // Stopped meanwhile: stop() sets the state; this is no failure.
+      if (signal.aborted) return;
       this.fail(error instanceof McpClientError ? error : new McpClientError("handshake_failed", `server "${this.id}": ${String(error)}`, { serverId: this.id, cause: error }));
+    } finally {
+      if (this.connecting === connecting) this.connecting = undefined;
     }
   }
 
@@ -296,12 +308,12 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> {
     }
   }
 
-  private async subscribeResources(client: Client): Promise<void> {
+  private async subscribeResources(client: Client, signal: AbortSignal): Promise<void> {
     const patterns = this.definition.resources.map(compileResourcePattern);
     if (patterns.length === 0 || !client.getServerCapabilities()?.resources?.subscribe) return;
     const matching = this.currentCatalog.resources.filter((resource) => matchesResourcePatterns(resource.uri, patterns));
     for (const resource of matching) {
-      await client.subscribeResource({ uri: resource.uri }, { timeout: this.requestTimeoutMs }).catch((error: unknown) => {
+      await client.subscribeResource({ uri: resource.uri }, { timeout: this.requestTimeoutMs, signal }).catch((error: unknown) => {
         this.log.appendLine(`[hearth] subscribing to ${resource.uri} failed: ${String(error)}`);
       });
     }

@@ -2,6 +2,7 @@
  * Lifecycle: `start()` is idempotent, and applying a new config touches only the servers
  * whose definition changed; the others keep their process.
  */
+import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { McpConfigSchema } from "../../mcp/config/schema.js";
 import { ServerConnection } from "../../mcp/connection/server-connection.js";
@@ -63,5 +64,20 @@ describe("server lifecycle", () => {
     ]);
     const prefixes = new Set(pool.tools().map((tool) => tool.name.split("_")[0]));
     expect([...prefixes].sort()).toEqual(["edit", "keep", "new"]);
+  });
+
+  it("stops a server that hangs at initialize at once, without waiting for the handshake timeout", async () => {
+    const marker = processMarker();
+    const hang = fileURLToPath(new URL("../fixtures/servers/hang.mjs", import.meta.url));
+    const [definition] = McpConfigSchema.parse({ servers: [{ id: "hangs", source: { type: "Process", command: process.execPath, args: [hang, marker] } }] }).servers;
+    const connection = new ServerConnection({ definition: definition!, requestTimeoutMs: 60_000, autoRestart: false });
+    const starting = connection.start();
+    while (processesWith(marker).length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
+    const stopped = Date.now();
+    await connection.stop();
+    await starting;
+    expect(Date.now() - stopped).toBeLessThan(10_000);
+    expect(connection.state.status).toBe("stopped");
+    expect(await waitForNoProcessesWith(marker)).toEqual([]);
   });
 });
