@@ -42,6 +42,14 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
       exitCode = await (await mcpCommands()).callCommand(options.mcpConfig, tool, options, output);
     });
 
+  // `hearth models …` (app/cli/models-commands.ts; its model code loads only when a command runs).
+  (await import("./chat-command.js")).registerChatCommand(program, output, (code) => {
+    exitCode = code;
+  });
+  (await import("./models-commands.js")).registerModelsCommands(program, output, (code) => {
+    exitCode = code;
+  });
+
   try {
     await program.parseAsync(argv, { from: "user" });
   } catch (error) {
