@@ -5,7 +5,7 @@
 import { ChatMLChatWrapper, LlamaChat, LlamaLogLevel, getLlama, type LlamaContext, type LlamaModel, type TokenMeterState } from "node-llama-cpp";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { SCRIPTED_MODEL } from "../tests/fixtures/models.js";
-import { CANCELLED_RESULT } from "./local/function-round.js";
+import { CANCELLED_RESULT } from "./function-calls.js";
 import { LocalChatRunner, LocalRunnerError, type LocalChatRunnerOptions } from "./local-runner.js";
 import type { ChatFunction, ChatMessage, FunctionResult, RunnerEvent, ToolCall } from "./runner.js";
 

@@ -21,7 +21,8 @@ import {
 } from "node-llama-cpp";
 import { toModelParameters } from "./function-schema.js";
 import { LocalRunnerError } from "./local/errors.js";
-import { prepareCalls, runFunctionCalls } from "./local/function-round.js";
+import { runFunctionCalls } from "./function-calls.js";
+import { prepareCalls } from "./local/function-round.js";
 import {
   CallMemory,
   appendToModelResponse,

@@ -8,7 +8,7 @@
 import { Agent } from "undici";
 import type { ChatMessage, ChatRunner, RunRequest, RunResult, SamplingSettings } from "./runner.js";
 import { RemoteModelError } from "./remote/errors.js";
-import { runFunctionCalls, prepareCalls } from "./remote/function-round.js";
+import { prepareCalls, runPreparedCalls } from "./remote/function-round.js";
 import { postChatCompletion, type ChatCompletionTarget } from "./remote/http.js";
 import { toOpenAiMessages, type OpenAiMessage } from "./remote/messages.js";
 import { chatCompletionBody, mergeSampling } from "./remote/request-body.js";
@@ -124,7 +124,7 @@ export class RemoteChatRunner implements ChatRunner {
         tool_calls: calls.map(({ call, argumentsText }) => ({ id: call.id, type: "function", function: { name: call.name, arguments: argumentsText } })),
       });
       onEvent?.({ type: "functionCalls", calls: calls.map(({ call }) => call) });
-      const results = await runFunctionCalls(calls, functions, signal ?? new AbortController().signal, onEvent);
+      const results = await runPreparedCalls(calls, functions, signal ?? new AbortController().signal, onEvent);
       const toolMessages = calls.map(({ call }, index): ChatMessage => {
         const result = results[index] ?? { content: "", isError: true };
         return { role: "tool", toolCallId: call.id, name: call.name, content: result.content, ...(result.isError ? { isError: true } : {}) };

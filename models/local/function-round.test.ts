@@ -1,7 +1,8 @@
 // One round of function calls of the local runner (no model needed).
 import { describe, expect, it } from "vitest";
 import type { ChatFunction, FunctionResult, RunnerEvent, ToolCall } from "../runner.js";
-import { CANCELLED_RESULT, newToolCallId, prepareCalls, runFunctionCalls } from "./function-round.js";
+import { CANCELLED_RESULT, newToolCallId, runFunctionCalls } from "../function-calls.js";
+import { prepareCalls } from "./function-round.js";
 
 function chatFunction(name: string, call: ChatFunction["call"], parameters: ChatFunction["parameters"] = { type: "object", properties: {} }): ChatFunction {
   return { name, parameters, call };

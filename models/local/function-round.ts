@@ -1,15 +1,12 @@
 /**
- * One round of function calls of the local runner: the calls of one model response, with
- * fresh ids and their arguments restored to what the functions expect, run concurrently
- * with the run's AbortSignal; every call ends with a result, never a rejection.
+ * The calls of one local model response, made ready to run: fresh ids, and arguments
+ * restored to what the functions expect. `../function-calls.ts` runs them.
  */
-import { randomUUID } from "node:crypto";
 import type { LlamaTextJSON } from "node-llama-cpp";
 import { restoreArguments } from "../function-schema.js";
-import type { ChatFunction, FunctionResult, RunnerEvent, ToolCall } from "../runner.js";
+import { newToolCallId } from "../function-calls.js";
+import type { ChatFunction, ToolCall } from "../runner.js";
 
-/** The result text of a call that the run's signal cut short. */
-export const CANCELLED_RESULT = "The call was cancelled: the user stopped the run.";
 
 /** A function call as node-llama-cpp's `LlamaChat` returns it. */
 export interface ModelFunctionCall {
@@ -31,10 +28,6 @@ export interface PreparedCall {
   rawCall: LlamaTextJSON;
 }
 
-/** A new tool call id, unique across runs (`call_` and 32 hex digits, like OpenAI's). */
-export function newToolCallId(): string {
-  return `call_${randomUUID().replaceAll("-", "")}`;
-}
 
 /** Gives each call an id and restores its arguments against the offered function's original schema. */
 export function prepareCalls(calls: readonly ModelFunctionCall[], functions: readonly ChatFunction[]): PreparedCall[] {
@@ -43,51 +36,6 @@ export function prepareCalls(calls: readonly ModelFunctionCall[], functions: rea
     const args = schema === undefined ? (isRecord(params) ? params : {}) : restoreArguments(params, schema);
     return { call: { id: newToolCallId(), name: functionName, arguments: args }, modelParams: params, rawCall: raw };
   });
-}
-
-/**
- * Runs the calls concurrently; resolves with their results in call order, emitting a
- * `functionResult` event as each ends. An unknown function, a function that throws and
- * a call still running when `signal` aborts (it is not waited for) become results marked
- * `isError`, for the model to read.
- */
-export async function runFunctionCalls(
-  calls: readonly ToolCall[],
-  functions: readonly ChatFunction[],
-  signal: AbortSignal,
-  emit: (event: RunnerEvent) => void,
-): Promise<FunctionResult[]> {
-  return Promise.all(
-    calls.map(async (call) => {
-      const started = performance.now();
-      const result = await resultOf(call, functions, signal);
-      emit({ type: "functionResult", call, result, durationMs: performance.now() - started });
-      return result;
-    }),
-  );
-}
-
-async function resultOf(call: ToolCall, functions: readonly ChatFunction[], signal: AbortSignal): Promise<FunctionResult> {
-  const chatFunction = functions.find((candidate) => candidate.name === call.name);
-  if (chatFunction === undefined) {
-    const names = functions.map((candidate) => candidate.name).join(", ") || "none";
-    return { content: `There is no function named "${call.name}". Available functions: ${names}.`, isError: true };
-  }
-  if (signal.aborted) return { content: CANCELLED_RESULT, isError: true };
-  let stopWaiting = () => {};
-  const cancelled = new Promise<FunctionResult>((resolve) => {
-    const onAbort = () => resolve({ content: CANCELLED_RESULT, isError: true });
-    signal.addEventListener("abort", onAbort, { once: true });
-    stopWaiting = () => signal.removeEventListener("abort", onAbort);
-  });
-  try {
-    return await Promise.race([chatFunction.call(call.arguments, signal), cancelled]);
-  } catch (error) {
-    if (signal.aborted) return { content: CANCELLED_RESULT, isError: true };
-    return { content: `The function failed: ${error instanceof Error ? error.message : String(error)}`, isError: true };
-  } finally {
-    stopWaiting();
-  }
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

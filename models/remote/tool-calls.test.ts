@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { dropNullOptionalArguments, parseToolArguments, ToolCallAccumulator } from "./tool-calls.js";
+import { parseToolArguments, ToolCallAccumulator } from "./tool-calls.js";
 
 describe("ToolCallAccumulator", () => {
   it("puts interleaved deltas together by index, in index order", () => {
@@ -36,12 +36,5 @@ describe("parseToolArguments", () => {
     expect(parseToolArguments('{"a":1}')).toEqual({ ok: true, value: { a: 1 } });
     expect(parseToolArguments("  ")).toEqual({ ok: true, value: {} });
     for (const text of ["{", "[]", "null", '"x"']) expect(parseToolArguments(text).ok).toBe(false);
-  });
-});
-
-describe("dropNullOptionalArguments", () => {
-  it("removes nulls of fields the schema does not require", () => {
-    const schema = { type: "object", required: ["a"] };
-    expect(dropNullOptionalArguments({ a: null, b: null, c: 1 }, schema)).toEqual({ a: null, c: 1 });
   });
 });

@@ -5,7 +5,6 @@
  * the arguments parsed once the response is complete.
  */
 import { randomUUID } from "node:crypto";
-import type { JsonSchema } from "../runner.js";
 
 /** One entry of a streamed `delta.tool_calls` array, as loosely as servers send it. */
 export interface ToolCallDelta {
@@ -93,15 +92,4 @@ export function parseToolArguments(text: string): ParsedArguments {
     return { ok: false, error: "The arguments must be a JSON object. Call the function again with a JSON object of arguments." };
   }
   return { ok: true, value: value as Record<string, unknown> };
-}
-
-/**
- * Removes top-level `null` values of properties the schema does not require, as the
- * runner contract promises (`ToolCall.arguments`): models often write `null` for an
- * optional field they leave out, and many tools validate `null` as a wrong type.
- */
-export function dropNullOptionalArguments(args: Record<string, unknown>, schema: JsonSchema | undefined): Record<string, unknown> {
-  const required = new Set(Array.isArray(schema?.required) ? schema.required.filter((name): name is string => typeof name === "string") : []);
-  const entries = Object.entries(args).filter(([name, value]) => value !== null || required.has(name));
-  return entries.length === Object.keys(args).length ? args : Object.fromEntries(entries);
 }
