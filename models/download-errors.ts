@@ -2,12 +2,10 @@
  * Errors of the model files side of `models/`: reading GGUF headers, the catalog folder,
  * resolving model URIs and downloading. Branch on `code`, never on the message text:
  * messages are for people and may change.
- *
- * A class of its own (as `RemoteModelError` is for the remote provider) because the
- * engine's `ModelError` (errors.ts) has a closed code union for loading models. The
- * constructor has its shape, `(code, message, { cause })`, so this can become a subclass
- * of one shared class later without touching callers.
+ * A subclass of `ModelError` (errors.ts) with codes of its own.
  */
+import { ModelError } from "./errors.js";
+
 export type ModelFileErrorCode =
   /** The file (or the catalog entry) does not exist. */
   | "file_not_found"
@@ -39,14 +37,14 @@ export type ModelFileErrorCode =
   | "cancelled";
 
 /** An error with a stable `code`; `url` and `path` name what it concerns when known. */
-export class ModelFileError extends Error {
+export class ModelFileError extends ModelError<ModelFileErrorCode> {
   override readonly name = "ModelFileError";
   constructor(
-    readonly code: ModelFileErrorCode,
+    code: ModelFileErrorCode,
     message: string,
     readonly details: { cause?: unknown; url?: string; path?: string; status?: number } = {},
   ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    super(code, message, details);
   }
 }
 

@@ -1,7 +1,9 @@
 /**
- * Errors of the local inference engine (loading llama.cpp, loading a model, creating a
- * context). Branch on `code`, never on the message text: messages are for people and may
- * change; codes are stable.
+ * Errors of `models/`. Branch on `code`, never on the message text: messages are for
+ * people and may change; codes are stable. `ModelError` carries the engine's codes (loading
+ * llama.cpp, loading a model, creating a context); the runners and the download code have
+ * subclasses with codes of their own (`LocalRunnerError`, `RemoteModelError`,
+ * `ModelFileError`), so one `instanceof ModelError` catches any of them.
  */
 
 /** The stable codes of {@link ModelError}. */
@@ -21,24 +23,24 @@ export type ModelErrorCode =
   /** The engine or the loaded model was disposed before the call. */
   | "disposed";
 
-/** A local fault of the engine, with a stable {@link ModelErrorCode}. */
-export class ModelError extends Error {
+/** A fault in `models/`, with a stable code ({@link ModelErrorCode} for the engine's own). */
+export class ModelError<Code extends string = ModelErrorCode> extends Error {
   /** What went wrong, for code to branch on. */
-  readonly code: ModelErrorCode;
+  readonly code: Code;
 
   /**
    * @param code - the stable code.
    * @param message - a sentence for people (names the path or the setting at fault).
    * @param options - `cause`: the underlying error (node-llama-cpp's, the file system's).
    */
-  constructor(code: ModelErrorCode, message: string, options?: { cause?: unknown }) {
+  constructor(code: Code, message: string, options?: { cause?: unknown }) {
     super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = "ModelError";
     this.code = code;
   }
 }
 
-/** Whether `error` is a {@link ModelError}, and of `code` when one is given. */
-export function isModelError(error: unknown, code?: ModelErrorCode): error is ModelError {
+/** Whether `error` is a {@link ModelError} (or a subclass), and of `code` when one is given. */
+export function isModelError<Code extends string = ModelErrorCode>(error: unknown, code?: Code): error is ModelError<Code> {
   return error instanceof ModelError && (code === undefined || error.code === code);
 }

@@ -3,6 +3,8 @@
  * are for people and may change. A failed function call is not an error here: it goes
  * back to the model as a tool result marked `isError`.
  */
+import { ModelError } from "../errors.js";
+
 export type LocalRunnerErrorCode =
   /** The runner's options are unusable (an unknown chat wrapper name). */
   | "invalid_options"
@@ -12,13 +14,6 @@ export type LocalRunnerErrorCode =
   | "generation_failed";
 
 /** An error of the local runner with a stable `code`. */
-export class LocalRunnerError extends Error {
+export class LocalRunnerError extends ModelError<LocalRunnerErrorCode> {
   override readonly name = "LocalRunnerError";
-  constructor(
-    readonly code: LocalRunnerErrorCode,
-    message: string,
-    options: { cause?: unknown } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-  }
 }

@@ -2,10 +2,9 @@
  * Errors raised by the remote OpenAI-compatible provider. Branch on `code`, never on the
  * message text: messages are for people and may change. Messages name the server by its
  * base URL without credentials or query, and never contain the API key.
- *
- * The constructor has the shape `(code, message, { cause })` so that, once `models/` has
- * one shared error class, this one can become a subclass of it without touching callers.
  */
+import { ModelError } from "../errors.js";
+
 export type RemoteModelErrorCode =
   /** The runner's options are unusable (a base URL that is not http(s), no model name). */
   | "invalid_options"
@@ -29,14 +28,10 @@ export type RemoteModelErrorCode =
   | "invalid_messages";
 
 /** An error of the remote provider with a stable `code`. */
-export class RemoteModelError extends Error {
+export class RemoteModelError extends ModelError<RemoteModelErrorCode> {
   override readonly name = "RemoteModelError";
-  constructor(
-    readonly code: RemoteModelErrorCode,
-    message: string,
-    details: { cause?: unknown; status?: number } = {},
-  ) {
-    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+  constructor(code: RemoteModelErrorCode, message: string, details: { cause?: unknown; status?: number } = {}) {
+    super(code, message, details);
     this.status = details.status;
   }
 
