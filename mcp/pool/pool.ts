@@ -26,7 +26,16 @@ export interface McpPoolOptions {
   restartBackoff?: BackoffOptions;
   /** Where `${env:NAME}` references are looked up. Default `process.env`. */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Limit on connecting (handshake and discovery) for servers without a `timeout_secs`,
+   * in milliseconds. Default 30,000. `tool_timeout_secs` is for tool calls only: a short
+   * tool timeout must not stop a slow server from starting.
+   */
+  connectTimeoutMs?: number;
 }
+
+/** Default of {@link McpPoolOptions.connectTimeoutMs}. */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 
 /** A tool as the model sees it. */
 export interface PoolTool {
@@ -104,7 +113,7 @@ export class McpPool extends Emitter<McpPoolEvents> {
     this.limiter.setLimit(config.max_concurrent_calls);
     const stopping = [...diff.removed, ...diff.changed.map((server) => server.id)].map((id) => this.remove(id));
     await Promise.all(stopping);
-    const added = [...diff.added, ...diff.changed].map((definition) => this.add(definition, config));
+    const added = [...diff.added, ...diff.changed].map((definition) => this.add(definition));
     this.reconcileTools();
     await Promise.all(added.map((connection) => connection.start()));
     return diff;
@@ -187,11 +196,12 @@ export class McpPool extends Emitter<McpPoolEvents> {
     return seconds * 1000;
   }
 
-  private add(definition: McpConfig["servers"][number], config: McpConfig): ServerConnection {
+  private add(definition: McpConfig["servers"][number]): ServerConnection {
     const source = definition.source;
+    const sourceTimeoutSecs = source.type !== "Process" ? source.timeout_secs : undefined;
     const connection = new ServerConnection({
       definition,
-      requestTimeoutMs: ((source.type !== "Process" ? source.timeout_secs : undefined) ?? config.tool_timeout_secs) * 1000,
+      requestTimeoutMs: sourceTimeoutSecs !== undefined ? sourceTimeoutSecs * 1000 : (this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
       host: this.options.host,
       clientInfo: this.options.clientInfo,
       autoRestart: this.options.autoRestart,

@@ -86,8 +86,8 @@ describe("Http servers", () => {
   it("tells the server a timed-out call is cancelled", async () => {
     const server = await startHttpMcpServer();
     cleanups.push(server.close);
-    const pool = await startPool({ servers: [{ id: "web", source: { type: "Http", url: server.url, timeout_secs: 0.5 } }] });
-    await expect(pool.callTool("slow", { ms: 5000 })).rejects.toMatchObject({ code: "tool_timeout", message: expect.stringContaining("within 0.5 s") });
+    const pool = await startPool({ servers: [{ id: "web", source: { type: "Http", url: server.url, timeout_secs: 1.5 } }] });
+    await expect(pool.callTool("slow", { ms: 10_000 })).rejects.toMatchObject({ code: "tool_timeout", message: expect.stringContaining("within 1.5 s") });
     await eventually(() => server.cancelledCalls() === 1);
   });
 
