@@ -174,7 +174,7 @@ describe("ProcessClientTransport with misbehaving servers", () => {
 
     const started = Date.now();
     await expect(client.callTool({ name: "crash", arguments: {} }, undefined, { timeout: 20_000 })).rejects.toThrow(/closed/i);
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(Date.now() - started).toBeLessThan(5_000); // far under the call's 20 s timeout
     expect(closes).toBe(1);
     expect(transport.exitInfo).toEqual({ code: 3, signal: null });
 

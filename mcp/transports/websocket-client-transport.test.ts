@@ -100,7 +100,7 @@ describe("WebSocketClientTransport", () => {
     const droppedAt = Date.now();
     server.dropAll();
     const error = await rejection(pending);
-    expect(Date.now() - droppedAt).toBeLessThan(1000);
+    expect(Date.now() - droppedAt).toBeLessThan(5000); // far under the call's 20 s
     expect(String(error)).toMatch(/closed/i);
     expect(closed).toBe(1);
     expect(errors).toHaveLength(1);
@@ -156,7 +156,7 @@ describe("WebSocketClientTransport", () => {
       const transport = new WebSocketClientTransport(new URL(url), { handshakeTimeoutMs: 200 });
       const started = Date.now();
       const error = await rejection(transport.start());
-      expect(Date.now() - started).toBeLessThan(2000);
+      expect(Date.now() - started).toBeLessThan(5000);
       expect((error as McpClientError).code).toBe("connection_closed");
       expect((error as McpClientError).message).toMatch(/timed out/);
       await transport.close();
