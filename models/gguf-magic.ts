@@ -15,29 +15,39 @@ export function startsWithGgufMagic(bytes: Uint8Array): boolean {
 }
 
 /**
+ * The first bytes of the file at `path`, as many as the magic has (fewer for a shorter
+ * file). File-system errors are thrown as they are, for the caller to map to its codes.
+ */
+export async function readFileStart(path: string): Promise<Buffer> {
+  const handle = await open(path, "r");
+  try {
+    const start = Buffer.alloc(GGUF_MAGIC.length);
+    const { bytesRead } = await handle.read(start, 0, start.length, 0);
+    return start.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** What a file starts with instead of the magic, for error messages. */
+export function describeFileStart(start: Buffer): string {
+  return start.length === 0 ? "it is empty" : `it starts with ${JSON.stringify(start.toString("latin1"))}`;
+}
+
+/**
  * Throws `file_not_found` when `path` does not exist and `not_gguf` when it does not
  * start with the GGUF magic; other read failures are `file_io`.
  */
 export async function assertGgufFile(path: string): Promise<void> {
-  let handle;
+  let start: Buffer;
   try {
-    handle = await open(path, "r");
+    start = await readFileStart(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new ModelFileError("file_not_found", `no such file: ${path}`, { path, cause: error });
     throw new ModelFileError("file_io", `cannot read ${path}: ${(error as Error).message}`, { path, cause: error });
   }
-  try {
-    const start = Buffer.alloc(GGUF_MAGIC.length);
-    const { bytesRead } = await handle.read(start, 0, start.length, 0);
-    if (!startsWithGgufMagic(start.subarray(0, bytesRead))) {
-      const seen = bytesRead === 0 ? "it is empty" : `it starts with ${JSON.stringify(start.subarray(0, bytesRead).toString("latin1"))}`;
-      throw new ModelFileError("not_gguf", `${path} is not a GGUF model file (${seen}, not "GGUF")`, { path });
-    }
-  } catch (error) {
-    if (error instanceof ModelFileError) throw error;
-    throw new ModelFileError("file_io", `cannot read ${path}: ${(error as Error).message}`, { path, cause: error });
-  } finally {
-    await handle.close();
+  if (!startsWithGgufMagic(start)) {
+    throw new ModelFileError("not_gguf", `${path} is not a GGUF model file (${describeFileStart(start)}, not "GGUF")`, { path });
   }
 }

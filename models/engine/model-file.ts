@@ -3,12 +3,10 @@
  * that starts with the GGUF magic. They are cheap (a stat and 4 bytes) and give errors
  * that name the path, where llama.cpp would say only "Failed to load model".
  */
-import { open, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { ModelError } from "../errors.js";
-
-/** The first four bytes of every GGUF file (GGUF spec, "File Structure"). */
-const GGUF_MAGIC = "GGUF";
+import { describeFileStart, readFileStart, startsWithGgufMagic } from "../gguf-magic.js";
 
 /**
  * Checks that `path` is a GGUF file and resolves to its absolute path.
@@ -28,20 +26,12 @@ export async function checkModelFile(path: string): Promise<string> {
 
   let start: Buffer;
   try {
-    const handle = await open(absolute, "r");
-    try {
-      const buffer = Buffer.alloc(GGUF_MAGIC.length);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-      start = buffer.subarray(0, bytesRead);
-    } finally {
-      await handle.close();
-    }
+    start = await readFileStart(absolute);
   } catch (error) {
     throw notFound(absolute, error);
   }
-  if (start.toString("latin1") !== GGUF_MAGIC) {
-    const seen = start.length === 0 ? "it is empty" : `it starts with ${JSON.stringify(start.toString("latin1"))}`;
-    throw new ModelError("invalid_model", `${absolute} is not a GGUF model file (${seen}, not "GGUF")`);
+  if (!startsWithGgufMagic(start)) {
+    throw new ModelError("invalid_model", `${absolute} is not a GGUF model file (${describeFileStart(start)}, not "GGUF")`);
   }
   return absolute;
 }
