@@ -1,6 +1,7 @@
 /**
- * A small typed event emitter: `on` returns the function that removes the listener, so
- * owners can drop every subscription they made when they are disposed.
+ * Events and signals: a small typed event emitter (`on` returns the function that removes
+ * the listener, so owners can drop every subscription they made when they are disposed),
+ * and `linkSignal`.
  */
 export class Emitter<Events extends Record<string, unknown[]>> {
   private readonly listeners = new Map<keyof Events, Set<(...args: unknown[]) => void>>();
@@ -36,4 +37,16 @@ export class Emitter<Events extends Record<string, unknown[]>> {
   protected removeAllListeners(): void {
     this.listeners.clear();
   }
+}
+
+/**
+ * A signal that follows `parent` until `dispose()` removes its one listener from `parent`:
+ * for APIs that add a listener to the signal they are given and never remove it.
+ */
+export function linkSignal(parent: AbortSignal): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onAbort = () => controller.abort(parent.reason);
+  if (parent.aborted) onAbort();
+  else parent.addEventListener("abort", onAbort, { once: true });
+  return { signal: controller.signal, dispose: () => parent.removeEventListener("abort", onAbort) };
 }

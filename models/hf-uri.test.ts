@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startModelFileServer, type ModelFileServer } from "../tests/fixtures/model-file-server.js";
 import { ModelFileError } from "./download-errors.js";
 import { huggingFaceFileUrl, parseModelSource, resolveModelSource } from "./hf-uri.js";
+import { rejectionOf } from "../tests/fixtures/rejections.js";
 
 const SHA_Q8 = "a".repeat(64);
 const SHA_Q4 = "b".repeat(64);
@@ -37,14 +38,7 @@ afterAll(async () => {
 
 const resolve = (uri: string) => resolveModelSource(uri, { huggingFaceEndpoint: server.url });
 
-async function failure(promise: Promise<unknown>): Promise<ModelFileError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ModelFileError);
-  return error as ModelFileError;
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, ModelFileError);
 
 describe("parseModelSource", () => {
   it.each([

@@ -3,7 +3,8 @@
  * printed as it streams. Ctrl-C stops generation and keeps what was written.
  */
 import type { Command } from "commander";
-import type { CliOutput } from "./output.js";
+import { listenForInterrupt } from "./interrupt.js";
+import { EXIT, failureLine, type CliOutput } from "./output.js";
 
 export interface ChatCommandOptions {
   model: string;
@@ -61,13 +62,11 @@ export async function chatCommand(question: string, options: ChatCommandOptions,
     };
   } catch (error) {
     output.error(`${(error as Error).message}\n`);
-    return 2;
+    return EXIT.badInput;
   }
   const { createEngine } = await import("../../models/engine.js");
   const { LocalChatRunner } = await import("../../models/local-runner.js");
-  const stop = new AbortController();
-  const onSignal = () => (stop.signal.aborted ? process.exit(130) : stop.abort());
-  process.on("SIGINT", onSignal);
+  const stop = listenForInterrupt();
   const engine = await createEngine({ threads: settings.threads });
   try {
     const loaded = await engine.loadModel(options.model, { gpuLayers: settings.gpuLayers, signal: stop.signal });
@@ -86,13 +85,12 @@ export async function chatCommand(question: string, options: ChatCommandOptions,
     const speed = timings.tokensPerSecond === undefined ? "" : `, ${timings.tokensPerSecond.toFixed(1)} tokens/s`;
     const firstToken = timings.timeToFirstTokenMs === undefined ? "" : `, first token after ${Math.round(timings.timeToFirstTokenMs)} ms`;
     output.error(`[${usage.completionTokens} tokens${speed}${firstToken}; ${engine.backend}, ${engine.threads} threads${result.stopReason === "aborted" ? "; stopped" : ""}]\n`);
-    return result.stopReason === "aborted" ? 130 : 0;
+    return result.stopReason === "aborted" ? EXIT.cancelled : EXIT.ok;
   } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    output.error(`chat failed${typeof code === "string" ? ` [${code}]` : ""}: ${error instanceof Error ? error.message : String(error)}\n`);
-    return stop.signal.aborted ? 130 : 1;
+    output.error(failureLine("chat failed", error));
+    return stop.signal.aborted ? EXIT.cancelled : EXIT.failed;
   } finally {
-    process.off("SIGINT", onSignal);
+    stop.dispose();
     await engine.dispose();
   }
 }

@@ -5,12 +5,10 @@
 import type { CallToolResult, Tool } from "@modelcontextprotocol/sdk/types.js";
 import { formatConfigIssues, readMcpConfigFile } from "../../mcp/config/index.js";
 import type { McpConfig } from "../../mcp/config/schema.js";
-import { McpClientError } from "../../mcp/errors.js";
 import { McpPool } from "../../mcp/pool/pool.js";
-import { formatTable, type CliOutput } from "./output.js";
+import { listenForInterrupt } from "./interrupt.js";
+import { EXIT, failureLine, formatTable, type CliOutput } from "./output.js";
 
-/** Exit codes of the mcp commands. */
-export const EXIT = { ok: 0, failed: 1, badInput: 2 } as const;
 
 async function loadConfig(path: string, output: CliOutput): Promise<McpConfig | undefined> {
   try {
@@ -30,23 +28,13 @@ async function withPool(path: string, output: CliOutput, work: (pool: McpPool, c
   const pool = new McpPool({ autoRestart: false });
   // Servers run in process groups of their own, so Ctrl-C does not reach them: stop them
   // in order on the first signal, and at once (the exit hook kills their groups) on a second.
-  const interrupted = new AbortController();
-  let signalled = false;
-  const onSignal = () => {
-    if (signalled) process.exit(130);
-    signalled = true;
-    interrupted.abort();
-    void pool.close().finally(() => process.exit(130));
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
+  const interrupt = listenForInterrupt(() => void pool.close().finally(() => process.exit(EXIT.cancelled)));
   try {
     await pool.apply(config);
-    if (signalled) return 130;
-    return await work(pool, config, interrupted.signal);
+    if (interrupt.signal.aborted) return EXIT.cancelled;
+    return await work(pool, config, interrupt.signal);
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    interrupt.dispose();
     await pool.close();
   }
 }
@@ -121,8 +109,7 @@ export async function callCommand(path: string, toolName: string, options: { arg
       else output.out(renderResult(outcome.result));
       return outcome.result.isError ? EXIT.failed : EXIT.ok;
     } catch (error) {
-      const code = error instanceof McpClientError ? ` [${error.code}]` : "";
-      output.error(`call failed${code}: ${error instanceof Error ? error.message : String(error)}\n`);
+      output.error(failureLine("call failed", error));
       return EXIT.failed;
     }
   });

@@ -9,10 +9,9 @@ import { join } from "node:path";
 import type { CatalogEntry } from "../../models/catalog.js";
 import type { GgufInfo } from "../../models/gguf-info.js";
 import { createProgressPrinter, formatBytes } from "./download-progress.js";
-import { formatTable, type CliOutput } from "./output.js";
+import { listenForInterrupt } from "./interrupt.js";
+import { EXIT, errorCode, failureLine, formatTable, type CliOutput } from "./output.js";
 
-/** Exit codes of the models commands (130: cancelled with Ctrl-C, as shells report SIGINT). */
-export const EXIT = { ok: 0, failed: 1, badInput: 2, cancelled: 130 } as const;
 
 /** Error codes that mean the user's input was wrong (exit 2) rather than something failing (exit 1). */
 const BAD_INPUT_CODES = new Set(["file_not_found", "not_gguf", "invalid_file_name", "invalid_uri", "already_exists", "no_matching_file", "ambiguous_file"]);
@@ -29,8 +28,8 @@ async function modelsFolder(options: ModelsFolderOption): Promise<string> {
 
 /** Prints `what failed [code]: message` and returns the exit code for the error. */
 function reportError(what: string, error: unknown, output: CliOutput): number {
-  const code = typeof (error as { code?: unknown })?.code === "string" ? (error as { code: string }).code : undefined;
-  output.error(`${what}${code ? ` [${code}]` : ""}: ${error instanceof Error ? error.message : String(error)}\n`);
+  output.error(failureLine(what, error));
+  const code = errorCode(error);
   return code && BAD_INPUT_CODES.has(code) ? EXIT.badInput : EXIT.failed;
 }
 
@@ -132,18 +131,8 @@ export interface PullTerminal {
  */
 export async function pullCommand(uri: string, options: ModelsFolderOption & { sha256?: string; name?: string; force?: boolean }, output: CliOutput, terminal: PullTerminal = {}): Promise<number> {
   const folder = await modelsFolder(options);
-  const controller = new AbortController();
-  let signalled = false;
-  const onSignal = () => {
-    if (signalled) process.exit(EXIT.cancelled);
-    signalled = true;
-    controller.abort();
-  };
-  const signal = terminal.signal ?? controller.signal;
-  if (!terminal.signal) {
-    process.on("SIGINT", onSignal);
-    process.on("SIGTERM", onSignal);
-  }
+  const interrupt = terminal.signal ? undefined : listenForInterrupt();
+  const signal = terminal.signal ?? interrupt!.signal;
   const printer = createProgressPrinter({
     write: output.error,
     isTty: terminal.isTty ?? process.stderr.isTTY === true,
@@ -185,8 +174,7 @@ export async function pullCommand(uri: string, options: ModelsFolderOption & { s
     }
     return reportError(`cannot pull ${uri}`, error, output);
   } finally {
-    process.off("SIGINT", onSignal);
-    process.off("SIGTERM", onSignal);
+    interrupt?.dispose();
   }
 }
 

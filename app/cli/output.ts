@@ -23,3 +23,18 @@ export function formatTable(header: string[], rows: string[][]): string {
     .join("\n")
     .concat("\n");
 }
+
+/** Exit codes of every command (130 for Ctrl-C, as shells report SIGINT). */
+export const EXIT = { ok: 0, failed: 1, badInput: 2, cancelled: 130 } as const;
+
+/** The stable `code` of an error (McpClientError, ModelError and kin), if it has one. */
+export function errorCode(error: unknown): string | undefined {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
+}
+
+/** One line saying what failed: `what [code]: message`. */
+export function failureLine(what: string, error: unknown): string {
+  const code = errorCode(error);
+  return `${what}${code ? ` [${code}]` : ""}: ${error instanceof Error ? error.message : String(error)}\n`;
+}

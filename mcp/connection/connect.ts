@@ -12,9 +12,9 @@ import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ErrorCode, McpError } from "@modelcontextprotocol/sdk/types.js";
-import type { ServerDefinition } from "../config/schema.js";
+import type { HttpSource, ServerDefinition } from "../config/schema.js";
 import { McpClientError } from "../errors.js";
-import { createKeepAliveFetch, type KeepAliveFetch } from "../transports/http-fetch.js";
+import { createKeepAliveFetch } from "../transports/http-fetch.js";
 import { ProcessClientTransport } from "../transports/process-client-transport.js";
 import { WebSocketClientTransport } from "../transports/websocket-client-transport.js";
 import type { StderrLog } from "./stderr-log.js";
@@ -66,13 +66,13 @@ export async function connectSession(options: ConnectOptions): Promise<OpenedSes
       return handshake(options, transport, "websocket", async () => {});
     }
     case "Http":
-      return connectHttp(options);
+      return connectHttp(options, source);
   }
 }
 
-async function connectHttp(options: ConnectOptions): Promise<OpenedSession> {
+async function connectHttp(options: ConnectOptions, source: HttpSource): Promise<OpenedSession> {
   const { definition } = options;
-  const url = new URL((definition.source as { url: string }).url);
+  const url = new URL(source.url);
   const headers = requestHeaders(definition);
   const fetch = createKeepAliveFetch();
   const release = () => fetch.close();
@@ -87,7 +87,7 @@ async function connectHttp(options: ConnectOptions): Promise<OpenedSession> {
     options.log.appendLine(`[hearth] Streamable HTTP was refused (${describe(error)}); trying the legacy SSE transport`);
   }
   try {
-    const sse = new SSEClientTransport(url, { fetch: fetch as KeepAliveFetch, requestInit: { headers } });
+    const sse = new SSEClientTransport(url, { fetch, requestInit: { headers } });
     return await handshake(options, sse, "sse", release);
   } catch (error) {
     await release();

@@ -8,7 +8,6 @@
  * exponential backoff.
  */
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import {
   LoggingMessageNotificationSchema,
@@ -25,11 +24,12 @@ import {
 import { resolveServerEnv } from "../config/env.js";
 import type { ServerDefinition } from "../config/schema.js";
 import { McpClientError } from "../errors.js";
-import { Emitter } from "../events.js";
+import { Emitter, linkSignal } from "../events.js";
 import { backoffDelay, type BackoffOptions } from "./backoff.js";
 import { emptyCatalog, listCatalog, listCatalogKind, type CatalogKind, type ServerCatalog } from "./catalog.js";
 import { toCallError } from "./call-errors.js";
 import { connectSession, type OpenedSession, type TransportKind } from "./connect.js";
+import { endHttpSession, isExpiredSession } from "./http-session.js";
 import { clientCapabilities, installHostHandlers, type HostCallbacks } from "./host.js";
 import { compileResourcePattern, matchesResourcePatterns } from "./resource-patterns.js";
 import { isRetryable, type ServerState } from "./state.js";
@@ -205,9 +205,16 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> {
   }
 
   private async callOnce(name: string, args: Record<string, unknown>, options: CallOptions): Promise<CallToolResult> {
-    const request: RequestOptions = { timeout: options.timeoutMs, signal: options.signal };
+    // The SDK never removes the abort listener it adds to a request's signal, so a
+    // long-lived signal (one per chat turn) would collect them: hand it one per call.
+    const link = options.signal ? linkSignal(options.signal) : undefined;
+    const request: RequestOptions = { timeout: options.timeoutMs, signal: link?.signal };
     if (options.onProgress) request.onprogress = options.onProgress;
-    return (await this.runningClient().callTool({ name, arguments: args }, undefined, request)) as CallToolResult;
+    try {
+      return (await this.runningClient().callTool({ name, arguments: args }, undefined, request)) as CallToolResult;
+    } finally {
+      link?.dispose();
+    }
   }
 
   private callError(error: unknown, toolName: string, options: CallOptions): McpClientError {
@@ -347,7 +354,7 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> {
     const session = this.session;
     this.session = undefined;
     if (!session) return;
-    await endHttpSession(session);
+    await endHttpSession(session.transport);
     await session.client.close().catch(() => {});
     await session.release().catch(() => {});
   }
@@ -361,27 +368,4 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> {
     this.currentCatalog = catalog;
     this.emit("catalogChanged", catalog);
   }
-}
-
-/** How long a stop waits for the server to acknowledge the end of an HTTP session. */
-const END_SESSION_TIMEOUT_MS = 1000;
-
-/**
- * Tells a Streamable HTTP server we are done with the session (an HTTP DELETE), as the
- * spec asks of clients that no longer need one (2025-06-18, Transports: Session
- * Management); the SDK's `Client.close()` does not. Failures are ignored: the server may
- * already be gone, or not support it (405).
- */
-async function endHttpSession(session: OpenedSession): Promise<void> {
-  const transport = session.transport;
-  if (!(transport instanceof StreamableHTTPClientTransport) || !transport.sessionId) return;
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, END_SESSION_TIMEOUT_MS)));
-  await Promise.race([transport.terminateSession().catch(() => {}), timeout]);
-  clearTimeout(timer);
-}
-
-/** A Streamable HTTP server answering 404 to our session id: the session has expired. */
-function isExpiredSession(error: unknown): boolean {
-  return error instanceof StreamableHTTPError && error.code === 404;
 }

@@ -4,7 +4,7 @@
  * routes calls to the right server, enforces `tool_timeout_secs` and the global
  * `max_concurrent_calls` limit (FIFO), and times each call.
  */
-import type { CallToolResult, Progress, Tool } from "@modelcontextprotocol/sdk/types.js";
+import type { CallToolResult, Implementation, Progress, Tool } from "@modelcontextprotocol/sdk/types.js";
 import type { McpConfig } from "../config/schema.js";
 import { McpClientError } from "../errors.js";
 import { Emitter } from "../events.js";
@@ -12,7 +12,6 @@ import type { BackoffOptions } from "../connection/backoff.js";
 import type { HostCallbacks } from "../connection/host.js";
 import { ServerConnection } from "../connection/server-connection.js";
 import type { ServerState } from "../connection/state.js";
-import type { Implementation } from "@modelcontextprotocol/sdk/types.js";
 import { CallLimiter } from "./call-limiter.js";
 import { diffConfigs, type ConfigDiff } from "./config-diff.js";
 import { assignToolNames, type NameCollision } from "./naming.js";
@@ -155,26 +154,19 @@ export class McpPool extends Emitter<McpPoolEvents> {
     if (!tool) throw new McpClientError("tool_not_found", `no tool is named "${name}"`);
     const connection = this.connections.get(tool.serverId)!;
     const queuedAt = performance.now();
-    // The SDK never removes the abort listener it adds to a request's signal, so a
-    // long-lived signal (one per chat turn) would collect them: hand it a signal per call.
-    const link = options.signal ? linkSignal(options.signal) : undefined;
+    const release = await this.limiter.acquire(options.signal);
+    const sentAt = performance.now();
+    const queuedMs = sentAt - queuedAt;
+    options.onStarted?.(queuedMs);
     try {
-      const release = await this.limiter.acquire(options.signal);
-      const sentAt = performance.now();
-      const queuedMs = sentAt - queuedAt;
-      options.onStarted?.(queuedMs);
-      try {
-        const result = await connection.callTool(tool.tool.name, args, {
-          signal: link?.signal,
-          timeoutMs: options.timeoutMs ?? this.timeoutFor(connection),
-          onProgress: options.onProgress,
-        });
-        return { result, name, serverId: tool.serverId, toolName: tool.tool.name, queuedMs, serverMs: performance.now() - sentAt };
-      } finally {
-        release();
-      }
+      const result = await connection.callTool(tool.tool.name, args, {
+        signal: options.signal,
+        timeoutMs: options.timeoutMs ?? this.timeoutFor(connection),
+        onProgress: options.onProgress,
+      });
+      return { result, name, serverId: tool.serverId, toolName: tool.tool.name, queuedMs, serverMs: performance.now() - sentAt };
     } finally {
-      link?.dispose();
+      release();
     }
   }
 
@@ -191,17 +183,15 @@ export class McpPool extends Emitter<McpPoolEvents> {
   }
 
   private timeoutFor(connection: ServerConnection): number {
-    const source = connection.definition.source;
-    const seconds = (source.type !== "Process" ? source.timeout_secs : undefined) ?? this.currentConfig.tool_timeout_secs;
+    const seconds = sourceTimeoutSecs(connection.definition) ?? this.currentConfig.tool_timeout_secs;
     return seconds * 1000;
   }
 
   private add(definition: McpConfig["servers"][number]): ServerConnection {
-    const source = definition.source;
-    const sourceTimeoutSecs = source.type !== "Process" ? source.timeout_secs : undefined;
+    const timeoutSecs = sourceTimeoutSecs(definition);
     const connection = new ServerConnection({
       definition,
-      requestTimeoutMs: sourceTimeoutSecs !== undefined ? sourceTimeoutSecs * 1000 : (this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
+      requestTimeoutMs: timeoutSecs !== undefined ? timeoutSecs * 1000 : (this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS),
       host: this.options.host,
       clientInfo: this.options.clientInfo,
       autoRestart: this.options.autoRestart,
@@ -255,10 +245,7 @@ export class McpPool extends Emitter<McpPoolEvents> {
   }
 }
 
-function linkSignal(parent: AbortSignal): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  const onAbort = () => controller.abort(parent.reason);
-  if (parent.aborted) onAbort();
-  else parent.addEventListener("abort", onAbort, { once: true });
-  return { signal: controller.signal, dispose: () => parent.removeEventListener("abort", onAbort) };
+/** The per-request `timeout_secs` of an Http or WebSocket source, if set. */
+function sourceTimeoutSecs(definition: McpConfig["servers"][number]): number | undefined {
+  return definition.source.type === "Process" ? undefined : definition.source.timeout_secs;
 }

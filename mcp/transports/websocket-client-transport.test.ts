@@ -5,6 +5,7 @@ import { freePort } from "../../tests/fixtures/net.js";
 import { startWebSocketMcpServer, type RunningWebSocketMcpServer } from "../../tests/fixtures/websocket-mcp-server.js";
 import { McpClientError } from "../errors.js";
 import { WebSocketClientTransport } from "./websocket-client-transport.js";
+import { rejection } from "../../tests/fixtures/rejections.js";
 
 const TOKEN = "s3cret-token-value";
 
@@ -12,13 +13,6 @@ const TOKEN = "s3cret-token-value";
 function text(result: unknown): string {
   const content = (result as { content: Array<{ type: string; text?: string }> }).content;
   return content[0]?.text ?? "";
-}
-
-async function rejection(promise: Promise<unknown>): Promise<unknown> {
-  return promise.then(
-    () => expect.fail("expected a rejection"),
-    (error: unknown) => error,
-  );
 }
 
 describe("WebSocketClientTransport", () => {

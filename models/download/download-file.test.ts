@@ -15,6 +15,7 @@ import { freePort } from "../../tests/fixtures/net.js";
 import { ModelFileError } from "../download-errors.js";
 import { downloadFile } from "./download-file.js";
 import type { DownloadProgress } from "./progress.js";
+import { rejectionOf } from "../../tests/fixtures/rejections.js";
 
 let models: string;
 let source: Buffer;
@@ -41,14 +42,7 @@ afterEach(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
-async function failure(promise: Promise<unknown>): Promise<ModelFileError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  expect(error).toBeInstanceOf(ModelFileError);
-  return error as ModelFileError;
-}
+const failure = (promise: Promise<unknown>) => rejectionOf(promise, ModelFileError);
 
 describe("downloadFile", () => {
   it("downloads the whole file, reporting progress up to the total", async () => {
