@@ -14,7 +14,7 @@
 // into node_modules/.bin, and every npm script would then run on it instead of the Node
 // Hearth targets. The client runs on the `node` found on PATH.
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { readFile, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -151,4 +151,7 @@ for (const scenario of scenarios) {
 }
 console.log(`${scenarios.length} scenario${scenarios.length === 1 ? "" : "s"} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 console.log(`conformance: ${passedCount} passed, ${scenarios.length - passedCount} failed`);
+// For .ci/run's closing line (tests/ci-summary.mjs).
+mkdirSync(join(ROOT, "test-results"), { recursive: true });
+writeFileSync(join(ROOT, "test-results/conformance.json"), JSON.stringify({ passed: passedCount, failed: scenarios.length - passedCount }));
 process.exitCode = passedCount === scenarios.length ? 0 : 1;
