@@ -53,7 +53,7 @@ async function resultOf(call: ToolCall, functions: readonly ChatFunction[], sign
     stopWaiting = () => signal.removeEventListener("abort", onAbort);
   });
   try {
-    return await Promise.race([chatFunction.call(call.arguments, signal), cancelled]);
+    return await Promise.race([chatFunction.call(call.arguments, signal, call), cancelled]);
   } catch (error) {
     if (signal.aborted) return { content: CANCELLED_RESULT, isError: true };
     return { content: `The function failed: ${error instanceof Error ? error.message : String(error)}`, isError: true };

@@ -4,7 +4,10 @@
 // after the result, answers "It's sunny in Paris.".
 import { ChatMLChatWrapper, LlamaChat, LlamaLogLevel, getLlama, type LlamaContext, type LlamaModel, type TokenMeterState } from "node-llama-cpp";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { SCRIPTED_MODEL } from "../tests/fixtures/models.js";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { SCRIPTED_MODEL, makeRandomModel } from "../tests/fixtures/models.js";
 import { CANCELLED_RESULT } from "./function-calls.js";
 import { LocalChatRunner, LocalRunnerError, type LocalChatRunnerOptions } from "./local-runner.js";
 import type { ChatFunction, ChatMessage, FunctionResult, RunnerEvent, ToolCall } from "./runner.js";
@@ -79,7 +82,7 @@ describe("LocalChatRunner on the scripted model", () => {
     const [call] = (callEvents[0] as { calls: ToolCall[] }).calls;
     expect(call).toEqual({ id: expect.stringMatching(/^call_[0-9a-f]{32}$/), name: "get_weather", arguments: { city: "Paris" } });
     expect(weather.call).toHaveBeenCalledOnce();
-    expect(weather.call).toHaveBeenCalledWith({ city: "Paris" }, expect.any(AbortSignal));
+    expect(weather.call).toHaveBeenCalledWith({ city: "Paris" }, expect.any(AbortSignal), call);
     expect(events.map((event) => event.type)).toEqual(["functionCalls", "functionResult", ...Array(5).fill("textDelta")]);
     expect(events[1]).toMatchObject({ type: "functionResult", call, result: { content: "sunny, 24 °C" }, durationMs: expect.any(Number) });
 
@@ -314,5 +317,67 @@ describe("LocalChatRunner on the scripted model", () => {
     const error = await runner.run({ messages: question }).catch((reason: unknown) => reason);
     expect(error).toBeInstanceOf(LocalRunnerError);
     expect((error as LocalRunnerError).code).toBe("disposed");
+  });
+});
+
+describe("toolChoice", () => {
+  it('"none" offers no function: the scripted model answers instead of calling', async () => {
+    const { runner } = await makeRunner();
+    const weather = weatherFunction();
+    const result = await runner.run({ messages: question, functions: [weather], toolChoice: "none" });
+    expect(result.text).toBe(CAPITAL);
+    expect(weather.call).not.toHaveBeenCalled();
+  });
+
+  describe("on a random-weight model, which never calls a function by itself", () => {
+    let folder: string;
+    let randomModel: LlamaModel;
+    beforeAll(async () => {
+      folder = await mkdtemp(join(tmpdir(), "hearth-runner-"));
+      const llama = await getLlama({ gpu: false, build: "never", logLevel: LlamaLogLevel.error });
+      randomModel = await llama.loadModel({ modelPath: await makeRandomModel(folder, "tiny") });
+    }, 120_000);
+    afterAll(async () => {
+      await randomModel?.dispose();
+      await rm(folder, { recursive: true, force: true });
+    });
+
+    async function randomRunner() {
+      const context = await randomModel.createContext({ contextSize: 2048, threads: 2 });
+      contexts.push(context);
+      return new LocalChatRunner({ contextSequence: context.getSequence(), chatWrapper: "chatML", defaults: { temperature: 0, maxTokens: 64 } });
+    }
+    // An enum keeps the forced arguments short: a random model never closes a free string.
+    const pick = (name: string): ChatFunction & { call: ReturnType<typeof vi.fn> } => ({
+      name,
+      parameters: { type: "object", properties: { city: { enum: ["Paris", "Rome"] } }, required: ["city"] },
+      call: vi.fn(async () => ({ content: "sunny" })),
+    });
+
+    it('"auto" leaves it free, and it writes text', async () => {
+      const weather = pick("get_weather");
+      const result = await (await randomRunner()).run({ messages: question, functions: [weather] });
+      expect(weather.call).not.toHaveBeenCalled();
+      expect(result.messages.some((message) => message.role === "tool")).toBe(false);
+    });
+
+    it('"required" makes the first response a call with arguments that fit the schema, then frees it', async () => {
+      const weather = pick("get_weather");
+      const result = await (await randomRunner()).run({ messages: question, functions: [weather], toolChoice: "required" });
+      expect(weather.call).toHaveBeenCalledOnce();
+      expect(["Paris", "Rome"]).toContain(weather.call.mock.calls[0]![0].city);
+      expect(result.messages[0]).toMatchObject({ role: "assistant", toolCalls: [{ name: "get_weather" }] });
+      expect(result.messages[1]).toMatchObject({ role: "tool", content: "sunny" });
+      // Later rounds are free: the run ends with text, not with the round limit.
+      expect(result.stopReason).not.toBe("functionRoundLimit");
+    });
+
+    it("{ name } offers and calls only that function", async () => {
+      const weather = pick("get_weather");
+      const time = pick("get_time");
+      await (await randomRunner()).run({ messages: question, functions: [weather, time], toolChoice: { name: "get_time" } });
+      expect(time.call).toHaveBeenCalledOnce();
+      expect(weather.call).not.toHaveBeenCalled();
+    });
   });
 });

@@ -32,9 +32,10 @@ import {
   toChatHistory,
   type LastEvaluation,
 } from "./local/history.js";
+import { forcedCallWrapper, type ForcedCallWrapper } from "./local/forced-call.js";
 import { RunMeter } from "./local/run-meter.js";
 import { mergeSampling, toGenerateOptions, toStopReason } from "./local/sampling.js";
-import type { ChatFunction, ChatMessage, ChatRunner, RunRequest, RunResult, RunnerEvent, SamplingSettings } from "./runner.js";
+import { mustCallFirst, offeredFunctions, type ChatFunction, type ChatMessage, type ChatRunner, type RunRequest, type RunResult, type RunnerEvent, type SamplingSettings } from "./runner.js";
 
 export { LocalRunnerError, type LocalRunnerErrorCode } from "./local/errors.js";
 
@@ -69,6 +70,7 @@ export class LocalChatRunner implements ChatRunner {
   /** `local: <model file name>`. */
   readonly description: string;
   private readonly chat: LlamaChat;
+  private readonly forcedCall: ForcedCallWrapper;
   private readonly sequence: LlamaContextSequence;
   private readonly systemPrompt: string | undefined;
   private readonly defaults: SamplingSettings | undefined;
@@ -81,7 +83,9 @@ export class LocalChatRunner implements ChatRunner {
     const { contextSequence } = options;
     if (contextSequence.disposed) throw new LocalRunnerError("disposed", "The context sequence is disposed");
     this.sequence = contextSequence;
-    this.chat = new LlamaChat({ contextSequence, chatWrapper: resolveWrapper(contextSequence, options.chatWrapper ?? "auto") });
+    const resolved = resolveWrapper(contextSequence, options.chatWrapper ?? "auto");
+    this.forcedCall = forcedCallWrapper(resolved === "auto" ? resolveChatWrapper(contextSequence.model) : resolved);
+    this.chat = new LlamaChat({ contextSequence, chatWrapper: this.forcedCall.wrapper });
     this.systemPrompt = options.systemPrompt;
     this.defaults = options.defaults;
     this.description = `local: ${basename(contextSequence.model.filename ?? "model")}`;
@@ -89,7 +93,7 @@ export class LocalChatRunner implements ChatRunner {
 
   /** The chat wrapper in use (for display: `wrapperName`). */
   get chatWrapper(): ChatWrapper {
-    return this.chat.chatWrapper;
+    return this.forcedCall.inner;
   }
 
   /**
@@ -107,6 +111,11 @@ export class LocalChatRunner implements ChatRunner {
     return result;
   }
 
+  /** The context window's size, and the tokens in it now (the KV cache's). */
+  contextUsage(): { contextSize: number; usedTokens: number } {
+    return { contextSize: this.sequence.contextSize, usedTokens: this.sequence.nextTokenIndex };
+  }
+
   /** Releases the `LlamaChat`; the context sequence stays the caller's. */
   dispose(): void {
     this.chat.dispose({ disposeSequence: false });
@@ -119,7 +128,7 @@ export class LocalChatRunner implements ChatRunner {
 
   private async runNow(request: RunRequest, meter: RunMeter): Promise<RunResult> {
     if (this.chat.disposed || this.sequence.disposed) throw new LocalRunnerError("disposed", "The local runner is disposed");
-    const functions = request.functions ?? [];
+    const functions = offeredFunctions(request.functions ?? [], request.toolChoice);
     const modelFunctions = toModelFunctions(functions);
     const sampling = mergeSampling(this.defaults, request.sampling);
     const generateOptions = toGenerateOptions(sampling);
@@ -142,6 +151,7 @@ export class LocalChatRunner implements ChatRunner {
     for (let round = 0; ; round++) {
       const remainingTokens = sampling.maxTokens === undefined ? undefined : sampling.maxTokens - meter.completionTokens;
       if (remainingTokens !== undefined && remainingTokens <= 0) return finish("", "maxTokens");
+      this.forcedCall.setForcing(round === 0 && mustCallFirst(request.toolChoice) && modelFunctions !== undefined);
       const prompt = this.measurePrompt(contextWindow ?? history, modelFunctions);
       meter.startRound(prompt.tokens, prompt.evaluated);
       let response: LlamaChatResponse<ChatModelFunctions>;
@@ -166,12 +176,14 @@ export class LocalChatRunner implements ChatRunner {
           contextShift: { lastEvaluationMetadata: contextShiftMetadata },
         });
       } catch (error) {
+        this.forcedCall.setForcing(false);
         meter.endRound();
         // LlamaChat throws the signal's reason when aborted before the first token.
         if (signal.aborted) return finish("", "aborted");
         if (error instanceof DisposedError) throw new LocalRunnerError("disposed", "The local runner was disposed during the run", { cause: error });
         throw new LocalRunnerError("generation_failed", `Generation failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
       }
+      this.forcedCall.setForcing(false);
       meter.endRound();
       history = response.lastEvaluation.cleanHistory;
       contextWindow = response.lastEvaluation.contextWindow;

@@ -6,7 +6,7 @@
  * until the model answers or the rounds run out. The pieces live in ./remote/.
  */
 import { Agent } from "undici";
-import type { ChatMessage, ChatRunner, RunRequest, RunResult, SamplingSettings } from "./runner.js";
+import { mustCallFirst, offeredFunctions, type ChatMessage, type ChatRunner, type RunRequest, type RunResult, type SamplingSettings } from "./runner.js";
 import { RemoteModelError } from "./remote/errors.js";
 import { prepareCalls, runPreparedCalls } from "./remote/function-round.js";
 import { postChatCompletion, type ChatCompletionTarget } from "./remote/http.js";
@@ -90,7 +90,8 @@ export class RemoteChatRunner implements ChatRunner {
   async run(request: RunRequest): Promise<RunResult> {
     if (this.disposed) throw new RemoteModelError("disposed", `The remote runner for ${this.target.displayUrl} was disposed`);
     const { signal, onEvent } = request;
-    const functions = request.functions ?? [];
+    const functions = offeredFunctions(request.functions ?? [], request.toolChoice);
+    const forceCall = mustCallFirst(request.toolChoice) && functions.length > 0 ? (request.toolChoice as "required" | { name: string }) : undefined;
     const maxRounds = request.maxFunctionRounds ?? DEFAULT_MAX_FUNCTION_ROUNDS;
     const sampling = mergeSampling(this.defaults, request.sampling);
     const statistics = new RunStatistics(performance.now());
@@ -105,7 +106,7 @@ export class RemoteChatRunner implements ChatRunner {
 
     for (let round = 0; ; round++) {
       if (signal?.aborted) return finish("", "aborted");
-      const body = chatCompletionBody({ model: this.model, messages: conversation, functions, sampling, forbidToolCalls: round >= maxRounds });
+      const body = chatCompletionBody({ model: this.model, messages: conversation, functions, sampling, forbidToolCalls: round >= maxRounds, forceCall: round === 0 ? forceCall : undefined });
       const response = await this.request(body, signal, onEvent);
       if (response === undefined) return finish("", "aborted");
       statistics.add(response);

@@ -38,8 +38,11 @@ export interface ChatFunction {
   description?: string;
   /** JSON Schema of the arguments (an object schema). */
   parameters: JsonSchema;
-  /** Runs the function. Calls made in the same round run concurrently. */
-  call(args: Record<string, unknown>, signal: AbortSignal): Promise<FunctionResult>;
+  /**
+   * Runs the function. Calls made in the same round run concurrently. `call` is the whole
+   * request (its id ties events and stored records to the model's call).
+   */
+  call(args: Record<string, unknown>, signal: AbortSignal, call: ToolCall): Promise<FunctionResult>;
 }
 
 /** Sampling settings; each one left out takes the runner's default. */
@@ -65,10 +68,20 @@ export type RunnerEvent =
   | { type: "functionCalls"; calls: ToolCall[] }
   | { type: "functionResult"; call: ToolCall; result: FunctionResult; durationMs: number };
 
+/**
+ * Whether the model must call a function in the run's first response: `"auto"` (the model
+ * decides; the default), `"none"` (no function is offered), `"required"` (it must call one
+ * of them), or `{ name }` (only that function is offered, and it must call it). Later
+ * rounds are always `"auto"`, so a run still ends with an answer. OpenAI's `tool_choice`.
+ */
+export type ToolChoice = "auto" | "none" | "required" | { name: string };
+
 export interface RunRequest {
   /** The history, oldest first; a system message first if any. */
   messages: ChatMessage[];
   functions?: ChatFunction[];
+  /** Default `"auto"`. */
+  toolChoice?: ToolChoice;
   sampling?: SamplingSettings;
   /** Rounds of function calls allowed before the model must answer. Default 8. */
   maxFunctionRounds?: number;
@@ -113,4 +126,21 @@ export interface ChatRunner {
   /** What the runner talks to, for display ("local: model.gguf", "remote: http://…"). */
   readonly description: string;
   run(request: RunRequest): Promise<RunResult>;
+  /**
+   * The context window's size and the tokens in it after the last run, where the runner
+   * knows them (the local engine); the app sizes tool results to what is left.
+   */
+  contextUsage?(): { contextSize: number; usedTokens: number };
+}
+
+/** The functions a run offers, after its `toolChoice`; unknown `{ name }` offers none. */
+export function offeredFunctions(functions: readonly ChatFunction[], toolChoice: ToolChoice | undefined): ChatFunction[] {
+  if (toolChoice === "none") return [];
+  if (typeof toolChoice === "object") return functions.filter((chatFunction) => chatFunction.name === toolChoice.name);
+  return [...functions];
+}
+
+/** Whether the first response must be a call, under `toolChoice`. */
+export function mustCallFirst(toolChoice: ToolChoice | undefined): boolean {
+  return toolChoice === "required" || typeof toolChoice === "object";
 }

@@ -22,6 +22,8 @@ export interface ChatCompletionBodyInput {
   sampling: SamplingSettings;
   /** Sends `tool_choice: "none"`: the rounds of calls are spent and the model must answer. */
   forbidToolCalls: boolean;
+  /** Sends `tool_choice: "required"`, or the named function, for a forced first call. */
+  forceCall?: "required" | { name: string };
 }
 
 /**
@@ -56,6 +58,8 @@ export function chatCompletionBody(input: ChatCompletionBodyInput): Record<strin
   if (input.functions.length > 0) {
     body.tools = input.functions.map(toOpenAiTool);
     if (input.forbidToolCalls) body.tool_choice = "none";
+    else if (input.forceCall === "required") body.tool_choice = "required";
+    else if (input.forceCall !== undefined) body.tool_choice = { type: "function", function: { name: input.forceCall.name } };
   }
   return body;
 }
