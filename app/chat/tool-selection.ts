@@ -1,0 +1,50 @@
+/**
+ * Which tools a conversation offers the model, from its {@link ToolSelection}: a tool's
+ * own switch wins, then its server's, then the config's `auto_register_tools`. Keys are
+ * the tool's own name (not the prefixed one), so a changed `tool_prefix` keeps the choice.
+ */
+import { toolKey, type ToolSelection } from "../contract/chat.js";
+
+/**
+ * The tools of `tools` that the model is offered, in their order. For each tool the first
+ * switch that is set decides: `selection.tools[toolKey(serverId, tool.name)]`, then
+ * `selection.servers[serverId]`, then `autoRegister` (the config's `auto_register_tools`).
+ */
+export function selectTools<T extends { serverId: string; tool: { name: string } }>(
+  tools: readonly T[],
+  options: { autoRegister: boolean; selection: ToolSelection },
+): T[] {
+  const { selection, autoRegister } = options;
+  return tools.filter(
+    (entry) =>
+      switchOf(selection.tools, toolKey(entry.serverId, entry.tool.name)) ?? switchOf(selection.servers, entry.serverId) ?? autoRegister,
+  );
+}
+
+/**
+ * A new selection with server `serverId` switched `on` or off. Its tools' own switches
+ * are cleared, so the whole server follows the new switch.
+ */
+export function setServerSelected(selection: ToolSelection, serverId: string, on: boolean): ToolSelection {
+  const tools = Object.fromEntries(Object.entries(selection.tools).filter(([key]) => serverOfKey(key) !== serverId));
+  return { servers: { ...selection.servers, [serverId]: on }, tools };
+}
+
+/** A new selection with tool `toolName` (its own name, not the prefixed one) of `serverId` switched `on` or off. */
+export function setToolSelected(selection: ToolSelection, serverId: string, toolName: string, on: boolean): ToolSelection {
+  return { servers: { ...selection.servers }, tools: { ...selection.tools, [toolKey(serverId, toolName)]: on } };
+}
+
+/** The switch stored under `key`; only own keys count (a server named `toString` must not find `Object.prototype`'s). */
+function switchOf(switches: Record<string, boolean>, key: string): boolean | undefined {
+  return Object.hasOwn(switches, key) ? switches[key] : undefined;
+}
+
+/**
+ * The server id of a tool key. Tool names should hold no `/` (MCP spec 2025-11-25, "Tool
+ * Names": letters, digits, `_`, `-` and `.`), while a server id may, so the key splits at
+ * its last `/`.
+ */
+function serverOfKey(key: string): string {
+  return key.slice(0, key.lastIndexOf("/"));
+}
