@@ -9,8 +9,8 @@ import { McpPool } from "../../mcp/pool/pool.js";
 import { listenForInterrupt } from "./interrupt.js";
 import { EXIT, failureLine, formatTable, type CliOutput } from "./output.js";
 
-
-async function loadConfig(path: string, output: CliOutput): Promise<McpConfig | undefined> {
+/** Reads and checks the config, printing what is wrong; undefined when it cannot be used. */
+export async function loadConfig(path: string, output: CliOutput): Promise<McpConfig | undefined> {
   try {
     const result = await readMcpConfigFile(path);
     if (result.ok) return result.config;
