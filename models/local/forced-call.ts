@@ -1,12 +1,12 @@
 /**
  * A forced function call (`toolChoice: "required"` or `{ name }`) on a local model. The
- * chat wrapper is wrapped so that, while forcing is on, the rendered prompt ends with the
- * wrapper's own function-call prefix and node-llama-cpp starts the response "initially
- * engaged" in a function call: its grammar then writes a function name and arguments that
- * fit the offered schemas. The text is the one the wrapper renders for the call in the
- * next round's history, so the KV cache stays valid across the round.
+ * chat wrapper is wrapped so that, while forcing is on, node-llama-cpp starts the
+ * response "initially engaged" in a function call: it writes the wrapper's call prefix
+ * itself, then its grammar makes the model write a function name and arguments that fit
+ * the offered schemas. That is the text the wrapper renders for the call in the next
+ * round's history, so the KV cache stays valid across the round.
  */
-import { LlamaText, type ChatWrapper, type ChatWrapperGeneratedInitiallyEngagedFunctionsContextState } from "node-llama-cpp";
+import { type ChatWrapper, type ChatWrapperGeneratedInitiallyEngagedFunctionsContextState } from "node-llama-cpp";
 
 /** The wrapper to give `LlamaChat`, and the switch that forces the next response to be a call. */
 export interface ForcedCallWrapper {
@@ -26,7 +26,7 @@ export function forcedCallWrapper(inner: ChatWrapper): ForcedCallWrapper {
     if (!forcing || options.availableFunctions === undefined) return state;
     // Prefix triggers and rerendering are for a free response; a forced one has neither.
     const forced: ChatWrapperGeneratedInitiallyEngagedFunctionsContextState = {
-      contextText: LlamaText([state.contextText, inner.settings.functions.call.prefix]),
+      contextText: state.contextText,
       stopGenerationTriggers: state.stopGenerationTriggers,
       functionCall: { initiallyEngaged: true, disengageInitiallyEngaged: [] },
     };
