@@ -381,3 +381,20 @@ describe("toolChoice", () => {
     });
   });
 });
+
+describe("contextOverflow", () => {
+  it('"error" refuses a prompt longer than the context before evaluating any of it', async () => {
+    const context = await model.createContext({ contextSize: 256, threads: 2 });
+    contexts.push(context);
+    const runner = new LocalChatRunner({ contextSequence: context.getSequence(), defaults: { temperature: 0 } });
+    const long: ChatMessage[] = [{ role: "user", content: "word ".repeat(600) }];
+    const before = runner.contextUsage().usedTokens;
+    const error = await runner.run({ messages: long, contextOverflow: "error" }).catch((reason: unknown) => reason);
+    expect(error).toBeInstanceOf(LocalRunnerError);
+    expect((error as LocalRunnerError).code).toBe("context_overflow");
+    expect((error as Error).message).toMatch(/^The prompt is \d+ tokens; the context holds 256$/);
+    expect(runner.contextUsage().usedTokens).toBe(before);
+    // A prompt that fits still runs on the same runner.
+    expect((await runner.run({ messages: question, contextOverflow: "error" })).text).toBe(CAPITAL);
+  }, 60_000);
+});

@@ -153,6 +153,10 @@ export class LocalChatRunner implements ChatRunner {
       if (remainingTokens !== undefined && remainingTokens <= 0) return finish("", "maxTokens");
       this.forcedCall.setForcing(round === 0 && mustCallFirst(request.toolChoice) && modelFunctions !== undefined);
       const prompt = this.measurePrompt(contextWindow ?? history, modelFunctions);
+      if (round === 0 && request.contextOverflow === "error" && prompt.tokens >= this.sequence.contextSize) {
+        this.forcedCall.setForcing(false);
+        throw new LocalRunnerError("context_overflow", `The prompt is ${prompt.tokens} tokens; the context holds ${this.sequence.contextSize}`);
+      }
       meter.startRound(prompt.tokens, prompt.evaluated);
       let response: LlamaChatResponse<ChatModelFunctions>;
       try {

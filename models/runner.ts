@@ -85,6 +85,13 @@ export interface RunRequest {
   sampling?: SamplingSettings;
   /** Rounds of function calls allowed before the model must answer. Default 8. */
   maxFunctionRounds?: number;
+  /**
+   * A prompt longer than the context: `"shift"` (default) drops the oldest history, as
+   * node-llama-cpp does; `"error"` fails the run with code `context_overflow` before
+   * anything is generated (an API must say so rather than answer a cut question).
+   * Runners that cannot tell (remote ones: their server decides) ignore it.
+   */
+  contextOverflow?: "shift" | "error";
   /** Stops generation within one token; the partial answer is kept. */
   signal?: AbortSignal;
   onEvent?: (event: RunnerEvent) => void;

@@ -11,7 +11,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { McpPool, PoolTool } from "../../mcp/index.js";
-import type { ChatMessage, ChatRunner, RunResult, RunnerEvent, SamplingSettings, ToolCall, ToolChoice } from "../../models/runner.js";
+import type { ChatFunction, ChatMessage, ChatRunner, RunResult, RunnerEvent, SamplingSettings, ToolCall, ToolChoice } from "../../models/runner.js";
 import type { StopReason, ToolCallRecord, TurnEvent } from "../contract/chat.js";
 import type { ApprovalGate } from "./approvals.js";
 import { resultBudgetChars } from "./tool-content.js";
@@ -26,6 +26,12 @@ export interface TurnOptions {
   messages: ChatMessage[];
   /** The tools offered to the model (after the conversation's selection). */
   tools: readonly PoolTool[];
+  /**
+   * Functions offered beside the MCP tools, run as they are (no approval): the headless
+   * server's client-side tools, whose calls go back to the client. Their calls have
+   * events like any other, without a server.
+   */
+  extraFunctions?: readonly ChatFunction[];
   approvals: ApprovalGate;
   conversationId?: string;
   /** Default: a new UUID. */
@@ -33,6 +39,8 @@ export interface TurnOptions {
   sampling?: SamplingSettings;
   /** Default `"auto"`. */
   toolChoice?: ToolChoice;
+  /** See `RunRequest.contextOverflow`. Default `"shift"`. */
+  contextOverflow?: "shift" | "error";
   /** Rounds of tool calls before the model must answer. Default 8. */
   maxToolRounds?: number;
   /**
@@ -76,7 +84,7 @@ export async function runTurn(options: TurnOptions): Promise<TurnOutcome> {
   const toolTime = new BusyClock();
   let callsInRound = 1;
 
-  const functions = options.tools.map((tool) =>
+  const mcpFunctions = options.tools.map((tool) =>
     toolFunction(tool, {
       pool,
       approvals: options.approvals,
@@ -87,6 +95,7 @@ export async function runTurn(options: TurnOptions): Promise<TurnOutcome> {
       resultBudget: () => resultBudgetChars({ ...runner.contextUsage?.(), callsInRound, fixedChars: options.toolResultBudgetChars }),
     }),
   );
+  const functions = [...mcpFunctions, ...(options.extraFunctions ?? [])];
 
   const onRunnerEvent = (event: RunnerEvent) => {
     if (event.type === "textDelta") {
@@ -131,7 +140,7 @@ export async function runTurn(options: TurnOptions): Promise<TurnOutcome> {
     });
   }
 
-  emit({ type: "turnStarted", model: runner.description, tools: options.tools.map((tool) => tool.name) });
+  emit({ type: "turnStarted", model: runner.description, tools: functions.map((chatFunction) => chatFunction.name) });
   const started = performance.now();
   let result: RunResult;
   try {
@@ -139,6 +148,7 @@ export async function runTurn(options: TurnOptions): Promise<TurnOutcome> {
       messages: options.messages,
       functions,
       toolChoice: options.toolChoice,
+      contextOverflow: options.contextOverflow,
       sampling: options.sampling,
       maxFunctionRounds: options.maxToolRounds,
       signal,

@@ -10,6 +10,8 @@ export type LocalRunnerErrorCode =
   | "invalid_options"
   /** The runner, its LlamaChat or its context sequence was disposed. */
   | "disposed"
+  /** The prompt does not fit the context and the request said `contextOverflow: "error"`. */
+  | "context_overflow"
   /** node-llama-cpp failed to generate (the context is too small for the prompt, a native error…); see `cause`. */
   | "generation_failed";
 
