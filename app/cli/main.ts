@@ -49,6 +49,9 @@ export async function main(argv: string[], output: CliOutput = processOutput): P
   (await import("./models-commands.js")).registerModelsCommands(program, output, (code) => {
     exitCode = code;
   });
+  (await import("./serve-command.js")).registerServeCommand(program, output, (code) => {
+    exitCode = code;
+  });
 
   try {
     await program.parseAsync(argv, { from: "user" });

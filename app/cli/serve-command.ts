@@ -1,0 +1,192 @@
+/**
+ * `hearth serve`: the chat core with no window, as an OpenAI-compatible API whose model
+ * calls the MCP tools of `--mcp-config` by itself (app/server/). SIGINT or SIGTERM stops
+ * accepting, lets the turns in flight end, stops the MCP servers and exits 0.
+ */
+import { basename } from "node:path";
+import type { Command } from "commander";
+import type { McpPool } from "../../mcp/index.js";
+import type { ChatRunner } from "../../models/runner.js";
+import { listenForInterrupt } from "./interrupt.js";
+import { loadConfig } from "./mcp-commands.js";
+import { EXIT, failureLine, type CliOutput } from "./output.js";
+
+export interface ServeOptions {
+  mcpConfig?: string;
+  model?: string;
+  port: string;
+  host: string;
+  apiKey?: string;
+  approve: string;
+  parallel: string;
+  gpuLayers: string;
+  contextSize: string;
+  threads?: string;
+  remoteUrl?: string;
+  remoteModel?: string;
+}
+
+/** The setting that names a remote OpenAI-compatible provider: `{ baseUrl, model, apiKey? }`. */
+export const REMOTE_PROVIDER_SETTING = "inference.remote";
+
+/** Adds `hearth serve` to `program`. */
+export function registerServeCommand(program: Command, output: CliOutput, setExitCode: (code: number) => void): void {
+  program
+    .command("serve")
+    .description("serve an OpenAI-compatible API (/v1/chat/completions) whose model calls the MCP tools itself")
+    .option("--mcp-config <file>", "the MCP servers whose tools the model may call")
+    .option("--model <file|uri>", "a GGUF file, or an hf: URI / https URL downloaded into the models folder")
+    .option("--port <n>", "port", "1234")
+    .option("--host <address>", "address to listen on; anything but loopback needs --api-key", "127.0.0.1")
+    .option("--api-key <key>", "require Authorization: Bearer <key> (default: $HEARTH_API_KEY)")
+    .option("--approve <mode>", "tool calls that need approval: auto (allow) or deny; a request may say otherwise", "deny")
+    .option("--parallel <n>", "requests the model serves at once (one context each); the rest queue", "1")
+    .option("--gpu-layers <n>", 'layers to offload to the GPU: "auto", "max" or a number', "auto")
+    .option("--context-size <n>", 'context size in tokens per request, or "auto"', "auto")
+    .option("--threads <n>", "CPU threads (default: the machine's physical cores)")
+    .option("--remote-url <url>", "use a remote OpenAI-compatible server (its /v1 URL) instead of a local model")
+    .option("--remote-model <name>", "the model name to ask the remote server for")
+    .action(async (options: ServeOptions) => setExitCode(await serveCommand(options, output)));
+}
+
+function wholeNumber(name: string, value: string, least: number): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < least) throw new Error(`--${name} must be a whole number of at least ${least}, not "${value}"`);
+  return number;
+}
+
+/** The runners to serve with, their model id and description, and how to release them. */
+interface Served {
+  id: string;
+  description: string;
+  runners: ChatRunner[];
+  dispose(): Promise<void>;
+}
+
+async function openModel(options: ServeOptions, parallel: number, output: CliOutput, signal: AbortSignal): Promise<Served | undefined> {
+  const remote = options.remoteUrl !== undefined ? { baseUrl: options.remoteUrl, model: options.remoteModel ?? "default", apiKey: process.env.HEARTH_REMOTE_API_KEY } : options.model === undefined ? await remoteFromSettings() : undefined;
+  if (remote !== undefined) {
+    const { RemoteChatRunner } = await import("../../models/remote-runner.js");
+    const runner = new RemoteChatRunner(remote);
+    return { id: remote.model, description: runner.description, runners: Array.from({ length: parallel }, () => runner), dispose: () => runner.dispose() };
+  }
+  if (options.model === undefined) {
+    output.error(
+      "hearth serve needs a model. Give one of:\n" +
+        "  --model FILE.gguf                 a local GGUF file\n" +
+        "  --model hf:OWNER/REPO:QUANT       downloaded once into the models folder (see `hearth models recommended`)\n" +
+        "  --remote-url URL --remote-model NAME   an OpenAI-compatible server (llama.cpp server, vLLM, Ollama)\n" +
+        `or set the "${REMOTE_PROVIDER_SETTING}" setting to a remote provider.\n`,
+    );
+    return undefined;
+  }
+  const gpuLayers = options.gpuLayers === "auto" || options.gpuLayers === "max" ? options.gpuLayers : wholeNumber("gpu-layers", options.gpuLayers, 0);
+  const contextSize = options.contextSize === "auto" ? "auto" : wholeNumber("context-size", options.contextSize, 1);
+  const threads = options.threads === undefined ? undefined : wholeNumber("threads", options.threads, 1);
+  let path = options.model;
+  if (/^(hf:|https?:\/\/)/.test(path)) {
+    const { pullModel } = await import("../../models/download/index.js");
+    const { defaultModelsFolder } = await import("../../models/data-folder.js");
+    output.error(`downloading ${path}…\n`);
+    path = (await pullModel(path, { modelsFolder: defaultModelsFolder(), signal })).path;
+  }
+  const { createEngine } = await import("../../models/engine.js");
+  const { LocalChatRunner } = await import("../../models/local-runner.js");
+  const engine = await createEngine({ threads });
+  try {
+    const loaded = await engine.loadModel(path, { gpuLayers, contextSize, signal });
+    const runners: ChatRunner[] = [];
+    for (let slot = 0; slot < parallel; slot++) {
+      const context = await loaded.createContext({ signal });
+      runners.push(new LocalChatRunner({ contextSequence: context.getSequence() }));
+    }
+    const id = basename(path).replace(/\.gguf$/i, "");
+    return { id, description: `${runners[0]!.description} (${engine.backend}, ${engine.threads} threads)`, runners, dispose: () => engine.dispose() };
+  } catch (error) {
+    await engine.dispose();
+    throw error;
+  }
+}
+
+/** The remote provider the settings name, if any. */
+async function remoteFromSettings(): Promise<{ baseUrl: string; model: string; apiKey?: string } | undefined> {
+  const { existsSync } = await import("node:fs");
+  const { join } = await import("node:path");
+  const { userDataFolder } = await import("../../models/data-folder.js");
+  const path = join(userDataFolder(), "hearth.db");
+  if (!existsSync(path)) return undefined;
+  const { ChatStore } = await import("../store/index.js");
+  using store = ChatStore.open(path);
+  const remote = store.setting<{ baseUrl?: unknown; model?: unknown; apiKey?: unknown }>(REMOTE_PROVIDER_SETTING);
+  if (typeof remote?.baseUrl !== "string" || typeof remote.model !== "string") return undefined;
+  return { baseUrl: remote.baseUrl, model: remote.model, ...(typeof remote.apiKey === "string" ? { apiKey: remote.apiKey } : {}) };
+}
+
+/** Runs the server until SIGINT or SIGTERM; resolves to the exit code. */
+export async function serveCommand(options: ServeOptions, output: CliOutput): Promise<number> {
+  let port: number;
+  let parallel: number;
+  try {
+    port = wholeNumber("port", options.port, 0);
+    parallel = wholeNumber("parallel", options.parallel, 1);
+    if (options.approve !== "auto" && options.approve !== "deny") throw new Error(`--approve must be auto or deny, not "${options.approve}"`);
+  } catch (error) {
+    output.error(`${(error as Error).message}\n`);
+    return EXIT.badInput;
+  }
+  const apiKey = options.apiKey ?? process.env.HEARTH_API_KEY;
+  const { bindingProblem } = await import("../server/security.js");
+  const unsafe = bindingProblem(options.host, apiKey);
+  if (unsafe !== undefined) {
+    output.error(`${unsafe}\n`);
+    return EXIT.badInput;
+  }
+
+  const stop = listenForInterrupt();
+  const { McpPool } = await import("../../mcp/index.js");
+  const pool: McpPool = new McpPool();
+  let served: Served | undefined;
+  try {
+    if (options.mcpConfig !== undefined) {
+      const config = await loadConfig(options.mcpConfig, output);
+      if (config === undefined) return EXIT.badInput;
+      await pool.apply(config);
+      for (const connection of pool.servers()) {
+        if (connection.state.status === "error") output.error(`MCP server ${connection.id} is not running: ${connection.state.message}\n`);
+      }
+    }
+    try {
+      served = await openModel(options, parallel, output, stop.signal);
+    } catch (error) {
+      output.error(failureLine("cannot load the model", error));
+      return stop.signal.aborted ? EXIT.cancelled : error instanceof Error && error.message.startsWith("--") ? EXIT.badInput : EXIT.failed;
+    }
+    if (served === undefined) return EXIT.badInput;
+    if (stop.signal.aborted) return EXIT.cancelled;
+
+    const { HearthServer } = await import("../server/server.js");
+    const { ModelSlots } = await import("../server/model-slots.js");
+    const server = await HearthServer.start({
+      host: options.host,
+      port,
+      ...(apiKey ? { apiKey } : {}),
+      model: { id: served.id, description: served.description },
+      slots: new ModelSlots(served.runners),
+      pool,
+      approval: options.approve,
+    });
+    const tools = pool.tools().length;
+    output.error(`hearth serve: listening on ${server.url} (model "${served.id}", ${served.description}; ${tools} MCP tool${tools === 1 ? "" : "s"} from ${pool.servers().length} server${pool.servers().length === 1 ? "" : "s"}; parallel ${parallel}${apiKey ? "; API key required" : ""})\n`);
+    await new Promise<void>((resolve) => stop.signal.addEventListener("abort", () => resolve(), { once: true }));
+    output.error(`hearth serve: stopping (${server.activeTurns} turn${server.activeTurns === 1 ? "" : "s"} in flight)…\n`);
+    await server.close();
+    return EXIT.ok;
+  } catch (error) {
+    output.error(failureLine("hearth serve failed", error));
+    return EXIT.failed;
+  } finally {
+    stop.dispose();
+    await pool.close();
+    await served?.dispose();
+  }
+}

@@ -1,0 +1,194 @@
+/**
+ * The headless server: an OpenAI-compatible API over the chat core, on Fastify.
+ *
+ * - `POST /v1/chat/completions` (./completions.ts), streamed or not.
+ * - `GET /v1/models`, `GET /health` (model, queue, MCP servers), `GET /metrics` (Prometheus).
+ * - Every error in OpenAI's shape, with its status; never a stack.
+ * - Loopback by default; another address only with an API key; Host and Origin checked
+ *   against DNS rebinding; bodies size-limited; a client that disconnects aborts its turn.
+ */
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import type { McpPool } from "../../mcp/index.js";
+import { runCompletion } from "./completions.js";
+import { ServerMetrics } from "./metrics.js";
+import type { ModelSlots } from "./model-slots.js";
+import { forbidden, invalidRequest, notFound, OpenAiHttpError, payloadTooLarge, serverError, unauthorized } from "./openai/errors.js";
+import { parseChatCompletionRequest } from "./openai/schema.js";
+import { apiKeyMatches, bindingProblem, requestOriginProblem } from "./security.js";
+
+/** Options of {@link HearthServer.start}. */
+export interface HearthServerOptions {
+  /** Default 127.0.0.1. Any other address needs `apiKey`. */
+  host?: string;
+  /** Default 1234; 0 picks a free port. */
+  port?: number;
+  /** Required as `Authorization: Bearer <key>` on every request when set. Never logged. */
+  apiKey?: string;
+  /** The model clients name: its id, and what it is ("local: x.gguf"). */
+  model: { id: string; description: string };
+  slots: ModelSlots;
+  pool: McpPool;
+  /** Calls that need approval, when a request does not say. Default `"deny"`. */
+  approval?: "auto" | "deny";
+  /** Largest request body, in bytes. Default 8 MiB. */
+  bodyLimitBytes?: number;
+}
+
+/** The error a startup problem raises: `code` says which. */
+export class ServerStartError extends Error {
+  constructor(
+    readonly code: "unsafe_binding" | "listen_failed",
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** A running server; see the file's comment. */
+export class HearthServer {
+  private readonly inFlight = new Set<AbortController>();
+  private address = "";
+
+  private constructor(private readonly app: FastifyInstance) {}
+
+  /** `http://host:port`. */
+  get url(): string {
+    return this.address;
+  }
+
+  /**
+   * Listens; resolves once connections are accepted.
+   * @throws ServerStartError `unsafe_binding` (a non-loopback host without a key) or `listen_failed`.
+   */
+  static async start(options: HearthServerOptions): Promise<HearthServer> {
+    const host = options.host ?? "127.0.0.1";
+    const problem = bindingProblem(host, options.apiKey);
+    if (problem !== undefined) throw new ServerStartError("unsafe_binding", problem);
+    const app = Fastify({ bodyLimit: options.bodyLimitBytes ?? 8 * 1024 * 1024, logger: false, forceCloseConnections: "idle" });
+    const metrics = new ServerMetrics(options.slots);
+    const server = new HearthServer(app);
+    let port = options.port ?? 1234;
+
+    app.addHook("onRequest", async (request) => {
+      const originProblem = requestOriginProblem({ host: request.headers.host, origin: request.headers.origin }, host, port);
+      if (originProblem !== undefined) throw forbidden(originProblem, "origin_not_allowed");
+      if (options.apiKey && !apiKeyMatches(request.headers.authorization, options.apiKey)) {
+        throw unauthorized("Missing or wrong API key: send Authorization: Bearer <key>");
+      }
+    });
+    app.addHook("onResponse", async (request, reply) => {
+      const route = request.routeOptions.url ?? "unmatched";
+      metrics.requests.inc({ route, status: String(reply.statusCode) });
+      metrics.latency.observe({ route }, reply.elapsedTime / 1000);
+    });
+    app.setErrorHandler((error: FastifyError, _request, reply) => {
+      const failure = toOpenAiError(error);
+      return reply.status(failure.status).send(failure.toBody());
+    });
+    app.setNotFoundHandler((request, reply) => {
+      const failure = notFound(`${request.method} ${request.url}`);
+      return reply.status(failure.status).send(failure.toBody());
+    });
+
+    app.post("/v1/chat/completions", (request, reply) => server.complete(request, reply, options, metrics));
+    app.get("/v1/models", async () => ({
+      object: "list",
+      data: [{ id: options.model.id, object: "model", created: 0, owned_by: "hearth", description: options.model.description }],
+    }));
+    app.get("/health", async () => ({
+      status: "ok",
+      model: { id: options.model.id, description: options.model.description, state: "loaded" },
+      queue: options.slots.stats,
+      mcp: options.pool.servers().map((connection) => ({
+        id: connection.id,
+        status: connection.state.status,
+        tools: connection.state.status === "running" ? connection.catalog.tools.length : 0,
+        ...(connection.state.status === "error" ? { error: connection.state.message } : {}),
+      })),
+    }));
+    app.get("/metrics", async (_request, reply) => {
+      reply.header("content-type", metrics.registry.contentType);
+      return metrics.registry.metrics();
+    });
+
+    try {
+      await app.listen({ host, port });
+    } catch (error) {
+      throw new ServerStartError("listen_failed", `cannot listen on ${host}:${port}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+    const address = app.server.address();
+    port = typeof address === "object" && address !== null ? address.port : port;
+    const shownHost = host.includes(":") ? `[${host}]` : host;
+    server.address = `http://${shownHost}:${port}`;
+    return server;
+  }
+
+  /** Turns in flight. */
+  get activeTurns(): number {
+    return this.inFlight.size;
+  }
+
+  /**
+   * Stops accepting connections, lets the turns in flight finish for up to `graceMs`
+   * (default 10,000), then stops the rest (their clients get what was written).
+   */
+  async close(graceMs = 10_000): Promise<void> {
+    const closing = this.app.close();
+    const timer = setTimeout(() => {
+      for (const controller of this.inFlight) controller.abort(new Error("the server is shutting down"));
+    }, graceMs);
+    try {
+      await closing;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async complete(request: FastifyRequest, reply: FastifyReply, options: HearthServerOptions, metrics: ServerMetrics): Promise<unknown> {
+    const body = parseChatCompletionRequest(request.body);
+    const controller = new AbortController();
+    // The response closing before it finished means the client went away.
+    reply.raw.on("close", () => {
+      if (!reply.raw.writableFinished) controller.abort(new Error("the client disconnected"));
+    });
+    this.inFlight.add(controller);
+    const context = { modelId: options.model.id, slots: options.slots, pool: options.pool, approval: options.approval ?? "deny", metrics };
+    try {
+      if (!body.stream) return await runCompletion(body, context, controller.signal);
+      const sink = {
+        start: () => {
+          reply.hijack();
+          reply.raw.writeHead(200, { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" });
+        },
+        write: (text: string) => {
+          if (!reply.raw.destroyed) reply.raw.write(text);
+        },
+      };
+      try {
+        await runCompletion(body, context, controller.signal, sink);
+      } catch (error) {
+        if (!reply.sent && !reply.raw.headersSent) throw error;
+        sink.write(`data: ${JSON.stringify(toOpenAiError(error).toBody())}\n\n`);
+      }
+      reply.raw.end();
+      return reply;
+    } catch (error) {
+      if (controller.signal.aborted && !(error instanceof OpenAiHttpError)) return reply; // nobody is listening
+      throw error;
+    } finally {
+      this.inFlight.delete(controller);
+    }
+  }
+}
+
+/** Any error as an OpenAI error: ours as they are, Fastify's by status, the rest as 500 without details. */
+function toOpenAiError(error: unknown): OpenAiHttpError {
+  if (error instanceof OpenAiHttpError) return error;
+  const fastify = error as Partial<FastifyError>;
+  if (fastify.code === "FST_ERR_CTP_BODY_TOO_LARGE") return payloadTooLarge(Number((fastify as { bodyLimit?: number }).bodyLimit ?? 0));
+  if (fastify.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return invalidRequest("Send the body as JSON (Content-Type: application/json)", null, "unsupported_media_type");
+  if (fastify.code === "FST_ERR_CTP_EMPTY_JSON_BODY") return invalidRequest("The request body is empty; send a JSON object");
+  if (fastify.statusCode === 400) return invalidRequest(`The request body is not valid JSON: ${fastify.message ?? ""}`, undefined, "invalid_json");
+  return serverError("The server failed to handle the request");
+}
