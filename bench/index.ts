@@ -10,6 +10,7 @@ import type { BenchmarkModule } from "./lib/benchmark.js";
 const BENCHMARKS: Record<string, { summary: string; load: () => Promise<BenchmarkModule> }> = {
   mcp: { summary: "MCP tools/call round trip and server start: Hearth's pool vs the bare SDK client", load: () => import("./mcp.js") },
   turn: { summary: "One chat turn with one MCP tool call on a SmolLM2-135M-shaped model: time split (prompt, generation, tool, Hearth overhead) and tokens evaluated after the tool result", load: () => import("./turn.js") },
+  server: { summary: "hearth serve's overhead: short completions with and without an MCP tool call, 1 and 8 clients, against the library API in-process", load: () => import("./server.js") },
   inference: { summary: "Local inference on a SmolLM2-135M-shaped model: Hearth's LocalChatRunner vs raw node-llama-cpp, follow-up cost, threads", load: () => import("./inference.js") },
 };
 
