@@ -58,7 +58,7 @@ export async function run(args: string[]): Promise<void> {
   const rows: Array<{ case: Case; clients: number; server: LatencySummary; library: LatencySummary }> = [];
   try {
     const client = new OpenAI({ baseURL: server.baseUrl, apiKey: "not-needed", maxRetries: 0 });
-    assistant = await createAssistant({ model: SCRIPTED_MODEL, contextSize: 2048 }).withMcpClient(config).withApprovals("auto").build();
+    assistant = await createAssistant({ model: SCRIPTED_MODEL, contextSize: 2048, sampling: { temperature: 0 } }).withMcpClient(config).withApprovals("auto").build();
     const library = assistant;
     const viaServer: Record<Case, () => Promise<void>> = {
       "no tool": async () => {

@@ -24,6 +24,7 @@ export interface ServeOptions {
   threads?: string;
   remoteUrl?: string;
   remoteModel?: string;
+  temperature?: string;
 }
 
 /** The setting that names a remote OpenAI-compatible provider: `{ baseUrl, model, apiKey? }`. */
@@ -44,6 +45,7 @@ export function registerServeCommand(program: Command, output: CliOutput, setExi
     .option("--gpu-layers <n>", 'layers to offload to the GPU: "auto", "max" or a number', "auto")
     .option("--context-size <n>", 'context size in tokens per request, or "auto"', "auto")
     .option("--threads <n>", "CPU threads (default: the machine's physical cores)")
+    .option("--temperature <t>", "sampling temperature when a request gives none (default 0.7; 0 is greedy)")
     .option("--remote-url <url>", "use a remote OpenAI-compatible server (its /v1 URL) instead of a local model")
     .option("--remote-model <name>", "the model name to ask the remote server for")
     .action(async (options: ServeOptions) => setExitCode(await serveCommand(options, output)));
@@ -64,10 +66,13 @@ interface Served {
 }
 
 async function openModel(options: ServeOptions, parallel: number, output: CliOutput, signal: AbortSignal): Promise<Served | undefined> {
+  const temperature = options.temperature === undefined ? undefined : Number(options.temperature);
+  if (temperature !== undefined && !(temperature >= 0 && temperature <= 2)) throw new Error(`--temperature must be a number from 0 to 2, not "${options.temperature}"`);
+  const defaults = temperature === undefined ? undefined : { temperature };
   const remote = options.remoteUrl !== undefined ? { baseUrl: options.remoteUrl, model: options.remoteModel ?? "default", apiKey: process.env.HEARTH_REMOTE_API_KEY } : options.model === undefined ? await remoteFromSettings() : undefined;
   if (remote !== undefined) {
     const { RemoteChatRunner } = await import("../../models/remote-runner.js");
-    const runner = new RemoteChatRunner(remote);
+    const runner = new RemoteChatRunner({ ...remote, defaults });
     return { id: remote.model, description: runner.description, runners: Array.from({ length: parallel }, () => runner), dispose: () => runner.dispose() };
   }
   if (options.model === undefined) {
@@ -98,7 +103,7 @@ async function openModel(options: ServeOptions, parallel: number, output: CliOut
     const runners: ChatRunner[] = [];
     for (let slot = 0; slot < parallel; slot++) {
       const context = await loaded.createContext({ signal });
-      runners.push(new LocalChatRunner({ contextSequence: context.getSequence() }));
+      runners.push(new LocalChatRunner({ contextSequence: context.getSequence(), defaults }));
     }
     const id = basename(path).replace(/\.gguf$/i, "");
     return { id, description: `${runners[0]!.description} (${engine.backend}, ${engine.threads} threads)`, runners, dispose: () => engine.dispose() };

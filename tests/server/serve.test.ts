@@ -2,6 +2,7 @@
 // through real llama.cpp, the get_weather MCP server over stdio), called with the official
 // `openai` npm client, streamed and not, and with plain fetch where a client would not go.
 import { execFile } from "node:child_process";
+import { request as httpRequest } from "node:http";
 import { fileURLToPath } from "node:url";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -98,9 +99,19 @@ describe("hearth serve with the weather server", () => {
     expect(badJson.status).toBe(400);
     expect(await badJson.json()).toMatchObject({ error: { type: "invalid_request_error", code: "invalid_json" } });
 
-    const huge = await fetch(`${server.baseUrl}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: SCRIPTED_MODEL_ID, messages: [{ role: "user", content: "x".repeat(9 * 1024 * 1024) }] }) });
+    // The server answers 413 as soon as it sees the length, maybe while the body is still
+    // being sent: node:http delivers that answer even when the rest of the upload fails.
+    const huge = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const upload = httpRequest(`${server.baseUrl}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" } }, (response) => {
+        let body = "";
+        response.setEncoding("utf8").on("data", (text: string) => (body += text));
+        response.on("end", () => resolve({ status: response.statusCode!, body }));
+      });
+      upload.on("error", (error) => setTimeout(() => reject(error), 2_000));
+      upload.end(JSON.stringify({ model: SCRIPTED_MODEL_ID, messages: [{ role: "user", content: "x".repeat(9 * 1024 * 1024) }] }));
+    });
     expect(huge.status).toBe(413);
-    expect(await huge.json()).toMatchObject({ error: { code: "request_too_large" } });
+    expect(JSON.parse(huge.body)).toMatchObject({ error: { code: "request_too_large" } });
 
     const nowhere = await fetch(`${server.baseUrl}/embeddings`, { method: "POST" });
     expect(nowhere.status).toBe(404);
@@ -108,10 +119,9 @@ describe("hearth serve with the weather server", () => {
   }, 60_000);
 
   it("refuses requests whose Host or Origin is not this server (DNS rebinding)", async () => {
-    const { request } = await import("node:http");
     const status = (headers: Record<string, string>) =>
       new Promise<number>((resolve, reject) => {
-        request(`${server.origin}/v1/models`, { headers }, (response) => {
+        httpRequest(`${server.origin}/v1/models`, { headers }, (response) => {
           response.resume();
           resolve(response.statusCode!);
         })

@@ -22,7 +22,7 @@ export interface HearthServeOptions {
   weather?: WeatherOptions;
   /** Replaces the whole MCP config (default: the weather server alone). */
   mcpConfig?: unknown;
-  /** More `hearth serve` arguments (default adds `--approve auto`). */
+  /** More `hearth serve` arguments (default `--approve auto`). `--temperature 0` is always given: the scripted model follows its script only when greedy. */
   args?: string[];
   env?: NodeJS.ProcessEnv;
 }
@@ -47,7 +47,7 @@ export async function startHearthServe(options: HearthServeOptions = {}): Promis
   const config = options.mcpConfig ?? { servers: [{ id: "weather", source: weatherProcessSource(options.weather) }] };
   await writeFile(configPath, JSON.stringify(config));
   const port = await freePort();
-  const args = [BIN, "serve", "--model", SCRIPTED_MODEL, "--mcp-config", configPath, "--port", String(port), "--context-size", "2048", ...(options.args ?? ["--approve", "auto"])];
+  const args = [BIN, "serve", "--model", SCRIPTED_MODEL, "--mcp-config", configPath, "--port", String(port), "--context-size", "2048", "--temperature", "0", ...(options.args ?? ["--approve", "auto"])];
   const server = startServerProcess(process.execPath, args, {
     env: { ...process.env, HEARTH_DATA_DIR: join(folder, "data"), ...options.env },
   });
