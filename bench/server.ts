@@ -2,10 +2,14 @@
  * `npm run bench -- server`: the headless server's overhead. A short completion on the
  * scripted model (../shared/fixtures/models; real llama.cpp, a few tokens), without and
  * with one MCP tool call (the get_weather server over stdio), by 1 and 8 concurrent
- * clients in a closed loop, through `hearth serve` (a child process, one model slot,
- * called with the official `openai` client) against the library API in this process
- * (`createAssistant(...).send`, the same model, server and settings). Both serve one
- * request at a time on one context; 8 clients queue.
+ * clients in a closed loop, through the headless server (`HearthServer`, what `hearth
+ * serve` runs: one model slot, called over loopback HTTP with the official `openai`
+ * client) against the library API (`createAssistant(...).send`, the same model file, MCP
+ * server and settings). Both serve one request at a time on one context; 8 clients queue.
+ *
+ * Both run in this process, one after the other: llama.cpp's threads spin for a while
+ * after each batch, so a server in a second process would steal the cores from whichever
+ * side is being measured (that made an earlier version's ratios swing from 0.3 to 3.8).
  *
  * Prints requests/s and p50/p99 latency for each and the ratio server/library (1.00 means
  * no overhead); writes bench/results/server.json. Options: --requests (24 per cell),
@@ -15,9 +19,15 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import OpenAI from "openai";
 import { createAssistant, type Assistant } from "../app/assistant.js";
+import { ModelSlots } from "../app/server/model-slots.js";
+import { HearthServer } from "../app/server/server.js";
+import { McpPool, parseMcpConfig } from "../mcp/index.js";
+import { createEngine } from "../models/engine.js";
+import { LocalChatRunner } from "../models/local-runner.js";
 import { SCRIPTED_MODEL } from "../tests/fixtures/models.js";
 import { weatherProcessSource } from "../tests/fixtures/weather-server.js";
-import { SCRIPTED_MODEL_ID, startHearthServe } from "../tests/server/server-fixture.js";
+
+const SCRIPTED_MODEL_ID = "scripted-toolcall";
 import { summarize, type LatencySummary } from "./lib/stats.js";
 import { fixed, markdownTable, millis } from "./lib/table.js";
 
@@ -53,11 +63,19 @@ export async function run(args: string[]): Promise<void> {
   const warmup = Number(values.warmup);
   const config = { servers: [{ id: "weather", source: weatherProcessSource() }] };
 
-  const server = await startHearthServe();
+  const parsed = parseMcpConfig(config);
+  if (!parsed.ok) throw new Error("the weather config is invalid");
+  const engine = await createEngine({ gpu: false });
+  const pool = new McpPool();
+  let server: HearthServer | undefined;
   let assistant: Assistant | undefined;
   const rows: Array<{ case: Case; clients: number; server: LatencySummary; library: LatencySummary }> = [];
   try {
-    const client = new OpenAI({ baseURL: server.baseUrl, apiKey: "not-needed", maxRetries: 0 });
+    const loaded = await engine.loadModel(SCRIPTED_MODEL, { contextSize: 2048 });
+    const runner = new LocalChatRunner({ contextSequence: (await loaded.createContext()).getSequence(), defaults: { temperature: 0 } });
+    await pool.apply(parsed.config);
+    server = await HearthServer.start({ port: 0, model: { id: SCRIPTED_MODEL_ID, description: runner.description }, slots: new ModelSlots([runner]), pool, approval: "auto" });
+    const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "not-needed", maxRetries: 0 });
     assistant = await createAssistant({ model: SCRIPTED_MODEL, contextSize: 2048, sampling: { temperature: 0 } }).withMcpClient(config).withApprovals("auto").build();
     const library = assistant;
     const viaServer: Record<Case, () => Promise<void>> = {
@@ -86,10 +104,12 @@ export async function run(args: string[]): Promise<void> {
     }
   } finally {
     await assistant?.close();
-    await server.close();
+    await server?.close();
+    await pool.close();
+    await engine.dispose();
   }
 
-  console.log(`\nShort completions on the scripted model, ${requests} requests a cell; server = hearth serve over HTTP (openai client), library = createAssistant().send in-process\n`);
+  console.log(`\nShort completions on the scripted model, ${requests} requests a cell; server = HearthServer over loopback HTTP (openai client), library = createAssistant().send; same process\n`);
   console.log(
     markdownTable(
       ["case", "clients", "server req/s", "library req/s", "ratio", "server p50", "library p50", "server p99", "library p99"],

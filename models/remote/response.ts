@@ -47,6 +47,8 @@ export interface ReadOptions {
 /** The parts of a chunk or completion this reader looks at; servers vary, so all optional. */
 interface CompletionPayload {
   error?: unknown;
+  /** Hearth's own server: a tool call it ran itself (stream chunk). */
+  mcp_tool_result?: { tool_call_id?: unknown } | null;
   usage?: { prompt_tokens?: number; completion_tokens?: number } | null;
   choices?: Array<{ finish_reason?: string | null; delta?: MessagePart; message?: MessagePart }>;
 }
@@ -57,6 +59,8 @@ interface MessagePart {
   /** Thinking text of reasoning models (llama.cpp, vLLM, DeepSeek); not shown, but it is generated tokens. */
   reasoning_content?: string | null;
   tool_calls?: ToolCallDelta[] | null;
+  /** Hearth's own server: the tool calls it ran itself (complete message). */
+  mcp_tool_results?: Array<{ tool_call_id?: unknown }> | null;
 }
 
 /** Reads `body` to its end. Throws `RemoteModelError` (not when the signal aborts: then `aborted` is set). */
@@ -92,6 +96,11 @@ async function readEventStream(body: Readable, state: ResponseState): Promise<vo
 
 class ResponseState {
   private readonly calls = new ToolCallAccumulator();
+  /**
+   * Calls the server says it ran itself (Hearth's `hearth serve` reports them in
+   * `tool_calls` too, for clients that show them): they are not for this client to run.
+   */
+  private readonly ranByServer = new Set<string>();
   private text = "";
   private finishReason: string | undefined;
   private usage: ResponseUsage | undefined;
@@ -104,6 +113,7 @@ class ResponseState {
       const message = typeof payload.error === "string" ? payload.error : (payload.error as { message?: unknown }).message;
       throw new RemoteModelError("server_error", `The server reported an error: ${typeof message === "string" ? message : JSON.stringify(payload.error)}`);
     }
+    if (typeof payload.mcp_tool_result?.tool_call_id === "string") this.ranByServer.add(payload.mcp_tool_result.tool_call_id);
     if (payload.usage && typeof payload.usage === "object") {
       this.usage = { promptTokens: payload.usage.prompt_tokens ?? 0, completionTokens: payload.usage.completion_tokens ?? 0 };
     }
@@ -120,6 +130,9 @@ class ResponseState {
         this.text += part.content;
         this.onText(part.content);
       }
+      for (const ran of Array.isArray(part.mcp_tool_results) ? part.mcp_tool_results : []) {
+        if (typeof ran?.tool_call_id === "string") this.ranByServer.add(ran.tool_call_id);
+      }
       if (Array.isArray(part.tool_calls)) {
         // A complete (non-streamed) message's calls have no `index`; their position is it.
         this.calls.add(streamed ? part.tool_calls : part.tool_calls.map((call, index) => ({ index, ...call })));
@@ -131,7 +144,7 @@ class ResponseState {
   result(aborted: boolean): ModelResponse {
     return {
       text: this.text,
-      toolCalls: aborted ? [] : this.calls.finish(),
+      toolCalls: aborted ? [] : this.calls.finish().filter((call) => !this.ranByServer.has(call.id)),
       finishReason: this.finishReason,
       usage: this.usage,
       firstTokenAt: this.firstTokenAt,

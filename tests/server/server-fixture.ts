@@ -18,6 +18,8 @@ const BIN = fileURLToPath(new URL("../../bin/hearth.js", import.meta.url));
 export const SCRIPTED_MODEL_ID = "scripted-toolcall";
 
 export interface HearthServeOptions {
+  /** The GGUF to serve; `null` gives no `--model` (a remote provider then). Default: the scripted model. */
+  model?: string | null;
   /** The weather server's behaviour (default: sunny, no annotations). */
   weather?: WeatherOptions;
   /** Replaces the whole MCP config (default: the weather server alone). */
@@ -47,7 +49,8 @@ export async function startHearthServe(options: HearthServeOptions = {}): Promis
   const config = options.mcpConfig ?? { servers: [{ id: "weather", source: weatherProcessSource(options.weather) }] };
   await writeFile(configPath, JSON.stringify(config));
   const port = await freePort();
-  const args = [BIN, "serve", "--model", SCRIPTED_MODEL, "--mcp-config", configPath, "--port", String(port), "--context-size", "2048", "--temperature", "0", ...(options.args ?? ["--approve", "auto"])];
+  const model = options.model === undefined ? SCRIPTED_MODEL : options.model;
+  const args = [BIN, "serve", ...(model === null ? [] : ["--model", model]), "--mcp-config", configPath, "--port", String(port), "--context-size", "2048", "--temperature", "0", ...(options.args ?? ["--approve", "auto"])];
   const server = startServerProcess(process.execPath, args, {
     env: { ...process.env, HEARTH_DATA_DIR: join(folder, "data"), ...options.env },
   });
