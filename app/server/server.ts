@@ -49,6 +49,7 @@ export class ServerStartError extends Error {
 export class HearthServer {
   private readonly inFlight = new Set<AbortController>();
   private address = "";
+  private closing = false;
 
   private constructor(private readonly app: FastifyInstance) {}
 
@@ -77,7 +78,12 @@ export class HearthServer {
         throw unauthorized("Missing or wrong API key: send Authorization: Bearer <key>");
       }
     });
+    app.addHook("onSend", async (_request, reply) => {
+      if (server.closing) reply.header("connection", "close");
+    });
     app.addHook("onResponse", async (request, reply) => {
+      // A connection that goes idle while closing would otherwise wait out keep-alive (72 s).
+      if (server.closing) app.server.closeIdleConnections();
       const route = request.routeOptions.url ?? "unmatched";
       metrics.requests.inc({ route, status: String(reply.statusCode) });
       metrics.latency.observe({ route }, reply.elapsedTime / 1000);
@@ -134,6 +140,7 @@ export class HearthServer {
    * (default 10,000), then stops the rest (their clients get what was written).
    */
   async close(graceMs = 10_000): Promise<void> {
+    this.closing = true;
     const closing = this.app.close();
     const timer = setTimeout(() => {
       for (const controller of this.inFlight) controller.abort(new Error("the server is shutting down"));
@@ -178,6 +185,7 @@ export class HearthServer {
       throw error;
     } finally {
       this.inFlight.delete(controller);
+      if (this.closing) setImmediate(() => this.app.server.closeIdleConnections());
     }
   }
 }

@@ -188,6 +188,27 @@ describe("hearth serve when things go wrong", () => {
     }
   }, 120_000);
 
+  it("on SIGTERM stops accepting, lets the turn in flight finish, and exits 0", async () => {
+    const server = await startHearthServe({ weather: { mode: "slow", delayMs: 3_000 } });
+    try {
+      const client = new OpenAI({ baseURL: server.baseUrl, apiKey: "x", maxRetries: 0 });
+      const answer = client.chat.completions.create({ model: SCRIPTED_MODEL_ID, messages: ask });
+      for (;;) {
+        const health = (await (await fetch(`${server.origin}/health`)).json()) as { queue: { running: number } };
+        if (health.queue.running === 1) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const exited = new Promise<number | null>((resolve) => server.process.child.once("exit", (code) => resolve(code)));
+      server.process.child.kill("SIGTERM");
+      expect((await answer).choices[0]!.message.content).toBe(SUNNY);
+      expect(await exited).toBe(0);
+      expect(server.stderr()).toContain("stopping (1 turn in flight)");
+      await expect(fetch(`${server.origin}/health`)).rejects.toThrow();
+    } finally {
+      await server.close();
+    }
+  }, 120_000);
+
   it("requires the API key when it has one", async () => {
     const server = await startHearthServe({ args: ["--approve", "auto", "--api-key", "s3cret"] });
     try {
