@@ -75,6 +75,9 @@ const STABLE_AFTER_MS = 60_000;
 
 export const DEFAULT_CLIENT_INFO: Implementation = { name: "hearth", version: "0.1.0" };
 
+/** How long the liveness ping after an HTTP transport error may take, in milliseconds. */
+const PROBE_TIMEOUT_MS = 5_000;
+
 export class ServerConnection extends Emitter<ServerConnectionEvents> {
   readonly definition: ServerDefinition;
   /** stderr, stray stdout lines and server log messages, newest last. */
@@ -88,6 +91,8 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> {
   private restartTimer: NodeJS.Timeout | undefined;
   private failures = 0;
   private lastTransportError: Error | undefined;
+  /** A liveness check of an HTTP session is under way (one at a time). */
+  private probing = false;
   private readonly requestTimeoutMs: number;
 
   constructor(private readonly options: ServerConnectionOptions) {
@@ -293,6 +298,7 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> {
     });
     client.onerror = (error) => {
       this.lastTransportError = error;
+      if (session.kind === "streamable-http" || session.kind === "sse") void this.probe(session);
     };
     client.onclose = () => {
       if (this.session !== session) return; // closed on purpose
@@ -303,6 +309,30 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> {
       this.setCatalog(emptyCatalog());
       this.fail(new McpClientError(code, `server "${this.id}": ${reason}`, { serverId: this.id }));
     };
+  }
+
+  /**
+   * Checks that an HTTP server still answers after a transport error. Over HTTP nothing
+   * tells the client that the server died: the SDK reports the broken response stream and
+   * the calls waiting on it wait until they time out. A ping that cannot reach the server
+   * closes the session, which fails those calls at once (`connection_closed`) and puts
+   * the server in the error state (restarted with backoff when enabled), as a crashed
+   * Process server is.
+   */
+  private async probe(session: OpenedSession): Promise<void> {
+    if (this.probing || this.session !== session) return;
+    this.probing = true;
+    try {
+      await session.client.ping({ timeout: PROBE_TIMEOUT_MS });
+    } catch (error) {
+      if (this.session !== session) return;
+      const reason = error instanceof Error ? error.message : String(error);
+      this.lastTransportError = new McpClientError("connection_closed", `the server stopped answering (${reason})`, { serverId: this.id, cause: error });
+      this.log.appendLine(`[hearth] the server stopped answering after a transport error; closing the session`);
+      await session.client.close().catch(() => undefined);
+    } finally {
+      this.probing = false;
+    }
   }
 
   private async relist(session: OpenedSession, kind: CatalogKind): Promise<void> {

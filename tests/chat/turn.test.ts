@@ -142,12 +142,14 @@ describe("failures end the turn cleanly", () => {
     expect(world.eventTypes().at(-1)).toBe("turnFinished");
   }, 60_000);
 
-  it("a server that crashes mid-call fails the call, not the turn", async () => {
-    world = await ChatWorld.start(model, "stdio", { mode: "crash", annotations: "readonly" });
+  it.each<Wire>(["stdio", "http"])("a server that crashes mid-call (over %s) fails the call at once, not the turn", async (wire) => {
+    // tool_timeout_secs 60: the call must fail because the server died, not time out.
+    world = await ChatWorld.start(model, wire, { mode: "crash", annotations: "readonly" }, { toolTimeoutSecs: 60 });
     const { conversationId, outcome } = await world.send("Weather?");
     const [finished] = only("toolCallFinished");
     expect(finished).toMatchObject({ status: "error" });
-    expect(finished!.error).toMatch(/exit|closed/i);
+    expect(finished!.error).toMatch(/exit|closed|stopped answering/i);
+    expect(finished!.durationMs).toBeLessThan(20_000);
     expect(outcome.stopReason).toBe("stop");
     expect(world.store.toolCalls(conversationId)[0]).toMatchObject({ status: "error" });
   }, 60_000);
