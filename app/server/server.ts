@@ -7,6 +7,7 @@
  * - Loopback by default; another address only with an API key; Host and Origin checked
  *   against DNS rebinding; bodies size-limited; a client that disconnects aborts its turn.
  */
+import type { Server } from "node:http";
 import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import type { McpPool } from "../../mcp/index.js";
 import { runCompletion } from "./completions.js";
@@ -32,7 +33,16 @@ export interface HearthServerOptions {
   approval?: "auto" | "deny";
   /** Largest request body, in bytes. Default 8 MiB. */
   bodyLimitBytes?: number;
+  /**
+   * Serves the built renderer (`root`: a folder with index.html) at `/`, with a strict
+   * CSP. Its files are public (no API key needed for them); the UI's bridge has its own token.
+   */
+  ui?: { root: string };
 }
+
+/** The UI's Content-Security-Policy: no remote code, no inline scripts; the bridge is a WebSocket to this server. */
+export const UI_CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 /** The error a startup problem raises: `code` says which. */
 export class ServerStartError extends Error {
@@ -58,6 +68,11 @@ export class HearthServer {
     return this.address;
   }
 
+  /** The underlying Node HTTP server, for bindings that handle `upgrade` themselves (the UI's WebSocket bridge). */
+  get httpServer(): Server {
+    return this.app.server;
+  }
+
   /**
    * Listens; resolves once connections are accepted.
    * @throws ServerStartError `unsafe_binding` (a non-loopback host without a key) or `listen_failed`.
@@ -74,7 +89,8 @@ export class HearthServer {
     app.addHook("onRequest", async (request) => {
       const originProblem = requestOriginProblem({ host: request.headers.host, origin: request.headers.origin }, host, port);
       if (originProblem !== undefined) throw forbidden(originProblem, "origin_not_allowed");
-      if (options.apiKey && !apiKeyMatches(request.headers.authorization, options.apiKey)) {
+      const uiFile = options.ui !== undefined && request.method === "GET" && !/^\/(v1|health|metrics)(\/|$|\?)/.test(request.url);
+      if (options.apiKey && !uiFile && !apiKeyMatches(request.headers.authorization, options.apiKey)) {
         throw unauthorized("Missing or wrong API key: send Authorization: Bearer <key>");
       }
     });
@@ -117,6 +133,18 @@ export class HearthServer {
       reply.header("content-type", metrics.registry.contentType);
       return metrics.registry.metrics();
     });
+
+    if (options.ui !== undefined) {
+      const { default: fastifyStatic } = await import("@fastify/static");
+      await app.register(fastifyStatic, {
+        root: options.ui.root,
+        setHeaders: (response) => {
+          response.setHeader("content-security-policy", UI_CONTENT_SECURITY_POLICY);
+          response.setHeader("x-content-type-options", "nosniff");
+          response.setHeader("referrer-policy", "no-referrer");
+        },
+      });
+    }
 
     try {
       await app.listen({ host, port });
