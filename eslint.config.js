@@ -19,4 +19,5 @@ export default tseslint.config(
       "hearth/folder-boundaries": "error",
     },
   },
+  { files: ["renderer/**/*.{ts,tsx}"], languageOptions: { globals: { ...globals.browser } } },
 );

@@ -3,10 +3,15 @@
  * calls the MCP tools of `--mcp-config` by itself (app/server/). SIGINT or SIGTERM stops
  * accepting, lets the turns in flight end, stops the MCP servers and exits 0.
  */
-import { basename } from "node:path";
+import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { basename, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Command } from "commander";
 import type { McpPool } from "../../mcp/index.js";
 import type { ChatRunner } from "../../models/runner.js";
+import type { EventSink } from "../contract/channels.js";
+import type { HearthServer } from "../server/server.js";
 import { listenForInterrupt } from "./interrupt.js";
 import { loadConfig } from "./mcp-commands.js";
 import { EXIT, failureLine, type CliOutput } from "./output.js";
@@ -25,7 +30,11 @@ export interface ServeOptions {
   remoteUrl?: string;
   remoteModel?: string;
   temperature?: string;
+  ui?: boolean;
 }
+
+/** Where `npm run build:ui` puts the renderer. */
+export const RENDERER_FOLDER = fileURLToPath(new URL("../../dist/renderer/", import.meta.url));
 
 /** The setting that names a remote OpenAI-compatible provider: `{ baseUrl, model, apiKey? }`. */
 export const REMOTE_PROVIDER_SETTING = "inference.remote";
@@ -48,6 +57,7 @@ export function registerServeCommand(program: Command, output: CliOutput, setExi
     .option("--temperature <t>", "sampling temperature when a request gives none (default 0.7; 0 is greedy)")
     .option("--remote-url <url>", "use a remote OpenAI-compatible server (its /v1 URL) instead of a local model")
     .option("--remote-model <name>", "the model name to ask the remote server for")
+    .option("--ui", "also serve the chat UI to a browser (at / with a token printed at start); conversations are kept in the data folder")
     .action(async (options: ServeOptions) => setExitCode(await serveCommand(options, output)));
 }
 
@@ -127,6 +137,43 @@ async function remoteFromSettings(): Promise<{ baseUrl: string; model: string; a
   return { baseUrl: remote.baseUrl, model: remote.model, ...(typeof remote.apiKey === "string" ? { apiKey: remote.apiKey } : {}) };
 }
 
+/**
+ * The UI's side of the server: the store of conversations (in the data folder, so they
+ * outlive a restart), the core handlers and their WebSocket bridge, behind a token made
+ * at each start.
+ */
+async function startUi(server: HearthServer, pool: McpPool, served: Served) {
+  const { userDataFolder } = await import("../../models/data-folder.js");
+  const { ChatStore } = await import("../store/index.js");
+  const { createCoreHandlers } = await import("../bridge/core-handlers.js");
+  const { attachUiBridge } = await import("../server/ui-bridge.js");
+  const { readFileSync } = await import("node:fs");
+  const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  const store = ChatStore.open(join(userDataFolder(), "hearth.db"));
+  const token = randomBytes(24).toString("base64url");
+  const url = new URL(server.url);
+  let emit: EventSink = () => {};
+  const core = createCoreHandlers({
+    store,
+    pool,
+    runner: () => served.runners[0],
+    modelStatus: () => ({ state: "loaded", description: served.description }),
+    binding: "websocket",
+    version,
+    emit: (channel, payload) => emit(channel, payload),
+  });
+  const bridge = attachUiBridge({ httpServer: server.httpServer, host: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port) }, core.handlers, { token });
+  emit = bridge.emit;
+  return {
+    token,
+    async close() {
+      core.dispose();
+      await bridge.close();
+      store.close();
+    },
+  };
+}
+
 /** Runs the server until SIGINT or SIGTERM; resolves to the exit code. */
 export async function serveCommand(options: ServeOptions, output: CliOutput): Promise<number> {
   let port: number;
@@ -144,6 +191,11 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
   const unsafe = bindingProblem(options.host, apiKey);
   if (unsafe !== undefined) {
     output.error(`${unsafe}\n`);
+    return EXIT.badInput;
+  }
+
+  if (options.ui && !existsSync(join(RENDERER_FOLDER, "index.html"))) {
+    output.error(`--ui needs the built UI in ${RENDERER_FOLDER}: run \`npm run build:ui\` first\n`);
     return EXIT.badInput;
   }
 
@@ -179,11 +231,15 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
       slots: new ModelSlots(served.runners),
       pool,
       approval: options.approve,
+      ...(options.ui ? { ui: { root: RENDERER_FOLDER } } : {}),
     });
+    const ui = options.ui ? await startUi(server, pool, served) : undefined;
     const tools = pool.tools().length;
     output.error(`hearth serve: listening on ${server.url} (model "${served.id}", ${served.description}; ${tools} MCP tool${tools === 1 ? "" : "s"} from ${pool.servers().length} server${pool.servers().length === 1 ? "" : "s"}; parallel ${parallel}${apiKey ? "; API key required" : ""})\n`);
+    if (ui) output.error(`hearth serve: the UI is at ${server.url}/#token=${ui.token}\n`);
     await new Promise<void>((resolve) => stop.signal.addEventListener("abort", () => resolve(), { once: true }));
     output.error(`hearth serve: stopping (${server.activeTurns} turn${server.activeTurns === 1 ? "" : "s"} in flight)…\n`);
+    await ui?.close();
     await server.close();
     return EXIT.ok;
   } catch (error) {

@@ -38,6 +38,8 @@ export interface RunningHearth {
   process: ServerProcess;
   /** The server's stderr so far (its log). */
   stderr(): string;
+  /** With `--ui`: the UI's address with its token, as the server printed it. */
+  uiUrl(): string | undefined;
   /** Sends SIGTERM and waits for the exit; resolves to the exit code. */
   close(): Promise<number | null>;
 }
@@ -68,6 +70,7 @@ export async function startHearthServe(options: HearthServeOptions = {}): Promis
     port,
     process: server,
     stderr: () => server.stderrTail(),
+    uiUrl: () => /the UI is at (\S+)/.exec(server.stderrTail())?.[1],
     async close() {
       await server.stop(15_000);
       await rm(folder, { recursive: true, force: true });
