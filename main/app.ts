@@ -44,7 +44,7 @@ export interface DesktopCore {
 export interface DesktopAppOptions {
   /** Builds the core once Electron is ready. `emit` reaches the window (events before it exists are dropped). */
   createCore(context: { emit: EventSink; secrets: SecretStore; userDataFolder: string; version: string }): Promise<DesktopCore>;
-  /** The renderer's built folder. Default: `renderer/dist` in the app's folder. */
+  /** The renderer's built folder (`npm run build:ui`). Default: `dist/renderer` in the app's folder. */
   rendererFolder?: string;
   /** The bundled preload script. Default: `preload.cjs` beside this file once bundled. */
   preloadPath?: string;
@@ -129,7 +129,7 @@ export async function startDesktopApp(options: DesktopAppOptions): Promise<void>
     restrictPermissions(defaultSession, appOrigin);
     applyContentSecurityPolicy(defaultSession.webRequest, policy);
     if (devServerUrl === undefined) {
-      const root = options.rendererFolder ?? join(app.getAppPath(), "renderer", "dist");
+      const root = options.rendererFolder ?? join(app.getAppPath(), "dist", "renderer");
       protocol.handle(APP_SCHEME, makeAppProtocolHandler({ root, readFile: (path) => readFile(path), contentSecurityPolicy: policy }));
     }
 
