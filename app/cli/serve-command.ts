@@ -157,7 +157,7 @@ async function startUi(server: HearthServer, pool: McpPool, served: Served) {
     store,
     pool,
     runner: () => served.runners[0],
-    modelStatus: () => ({ state: "loaded", description: served.description }),
+    modelStatus: () => (served.runners.length === 0 ? { state: "none" } : { state: "loaded", description: served.description }),
     binding: "websocket",
     version,
     emit: (channel, payload) => emit(channel, payload),
@@ -218,7 +218,9 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
       output.error(failureLine("cannot load the model", error));
       return stop.signal.aborted ? EXIT.cancelled : error instanceof Error && error.message.startsWith("--") ? EXIT.badInput : EXIT.failed;
     }
-    if (served === undefined) return EXIT.badInput;
+    // With the UI, Hearth starts without a model all the same: the UI says how to give one.
+    if (served === undefined && !options.ui) return EXIT.badInput;
+    served ??= { id: "", description: "no model loaded", runners: [], dispose: async () => {} };
     if (stop.signal.aborted) return EXIT.cancelled;
 
     const { HearthServer } = await import("../server/server.js");
@@ -227,7 +229,7 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
       host: options.host,
       port,
       ...(apiKey ? { apiKey } : {}),
-      model: { id: served.id, description: served.description },
+      model: served.runners.length === 0 ? undefined : { id: served.id, description: served.description },
       slots: new ModelSlots(served.runners),
       pool,
       approval: options.approve,
@@ -235,7 +237,7 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
     });
     const ui = options.ui ? await startUi(server, pool, served) : undefined;
     const tools = pool.tools().length;
-    output.error(`hearth serve: listening on ${server.url} (model "${served.id}", ${served.description}; ${tools} MCP tool${tools === 1 ? "" : "s"} from ${pool.servers().length} server${pool.servers().length === 1 ? "" : "s"}; parallel ${parallel}${apiKey ? "; API key required" : ""})\n`);
+    output.error(`hearth serve: listening on ${server.url} (${served.runners.length === 0 ? "no model" : `model "${served.id}", ${served.description}`}; ${tools} MCP tool${tools === 1 ? "" : "s"} from ${pool.servers().length} server${pool.servers().length === 1 ? "" : "s"}; parallel ${parallel}${apiKey ? "; API key required" : ""})\n`);
     if (ui) output.error(`hearth serve: the UI is at ${server.url}/#token=${ui.token}\n`);
     await new Promise<void>((resolve) => stop.signal.addEventListener("abort", () => resolve(), { once: true }));
     output.error(`hearth serve: stopping (${server.activeTurns} turn${server.activeTurns === 1 ? "" : "s"} in flight)…\n`);

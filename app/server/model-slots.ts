@@ -18,9 +18,8 @@ export class ModelSlots {
   private readonly free: ChatRunner[];
   private readonly waiting: Array<{ grant: (runner: ChatRunner) => void; since: number }> = [];
 
-  /** @param runners one per slot (the same stateless remote runner may appear several times). */
+  /** @param runners one per slot (the same stateless remote runner may appear several times); none while no model is loaded. */
   constructor(private readonly runners: readonly ChatRunner[]) {
-    if (runners.length === 0) throw new RangeError("ModelSlots needs at least one runner");
     this.free = [...runners];
   }
 

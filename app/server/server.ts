@@ -14,6 +14,11 @@ import { runCompletion } from "./completions.js";
 import { ServerMetrics } from "./metrics.js";
 import type { ModelSlots } from "./model-slots.js";
 import { forbidden, invalidRequest, notFound, OpenAiHttpError, payloadTooLarge, serverError, unauthorized } from "./openai/errors.js";
+
+/** 503 while Hearth runs without a model (`hearth serve --ui` with none given). */
+function noModel(): OpenAiHttpError {
+  return new OpenAiHttpError(503, "server_error", "No model is loaded: start hearth serve with --model FILE (or --remote-url and --remote-model)", { code: "no_model" });
+}
 import { parseChatCompletionRequest } from "./openai/schema.js";
 import { apiKeyMatches, bindingProblem, requestOriginProblem } from "./security.js";
 
@@ -25,8 +30,11 @@ export interface HearthServerOptions {
   port?: number;
   /** Required as `Authorization: Bearer <key>` on every request when set. Never logged. */
   apiKey?: string;
-  /** The model clients name: its id, and what it is ("local: x.gguf"). */
-  model: { id: string; description: string };
+  /**
+   * The model clients name: its id, and what it is ("local: x.gguf"). Undefined only with
+   * `ui`, when Hearth started without a model: completions then answer 503 `no_model`.
+   */
+  model: { id: string; description: string } | undefined;
   slots: ModelSlots;
   pool: McpPool;
   /** Calls that need approval, when a request does not say. Default `"deny"`. */
@@ -116,11 +124,11 @@ export class HearthServer {
     app.post("/v1/chat/completions", (request, reply) => server.complete(request, reply, options, metrics));
     app.get("/v1/models", async () => ({
       object: "list",
-      data: [{ id: options.model.id, object: "model", created: 0, owned_by: "hearth", description: options.model.description }],
+      data: options.model === undefined ? [] : [{ id: options.model.id, object: "model", created: 0, owned_by: "hearth", description: options.model.description }],
     }));
     app.get("/health", async () => ({
       status: "ok",
-      model: { id: options.model.id, description: options.model.description, state: "loaded" },
+      model: options.model === undefined ? { state: "none" } : { id: options.model.id, description: options.model.description, state: "loaded" },
       queue: options.slots.stats,
       mcp: options.pool.servers().map((connection) => ({
         id: connection.id,
@@ -182,6 +190,7 @@ export class HearthServer {
 
   private async complete(request: FastifyRequest, reply: FastifyReply, options: HearthServerOptions, metrics: ServerMetrics): Promise<unknown> {
     const body = parseChatCompletionRequest(request.body);
+    if (options.model === undefined) throw noModel();
     const controller = new AbortController();
     // The response closing before it finished means the client went away.
     reply.raw.on("close", () => {

@@ -56,6 +56,19 @@ async function ask(page: Page, text: string): Promise<void> {
 }
 
 describe("the chat UI in Chromium", () => {
+  it("starts without a model, and the UI says how to give one", async () => {
+    const { server, page } = await openUi({ model: null });
+    await expect.poll(() => page.locator('[data-testid="empty-state"][data-kind="no-model"]').count(), { timeout: 20_000 }).toBe(1);
+    await page.screenshot({ path: join(SHOTS, "0-no-model.png") });
+    const health = (await (await fetch(`${server.origin}/health`)).json()) as { model: { state: string } };
+    expect(health.model.state).toBe("none");
+    const completion = await fetch(`${server.baseUrl}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "any", messages: [{ role: "user", content: "hi" }] }) });
+    expect(completion.status).toBe(503);
+    expect(await completion.json()).toMatchObject({ error: { code: "no_model" } });
+    await page.close();
+    await stopServer(server);
+  }, 180_000);
+
   it("asks before a tool call, runs it once allowed, and streams the answer", async () => {
     const { server, page } = await openUi();
     await expect.poll(() => page.getByTestId("empty-state").count()).toBeGreaterThan(0);
