@@ -25,8 +25,8 @@ import { LocalChatRunner } from "../models/local-runner.js";
 import { RemoteChatRunner } from "../models/remote-runner.js";
 import type { ChatMessage, ChatRunner, SamplingSettings, ToolChoice } from "../models/runner.js";
 import type { ToolCallRecord, TurnEvent } from "./contract/chat.js";
-import { ApprovalGate, MemoryApprovalRules, type ApprovalAsker } from "./chat/approvals.js";
-import { selectTools } from "./chat/tool-selection.js";
+import { ApprovalGate, MemoryApprovalRules, askerFor, type ApprovalAsker } from "./chat/approvals.js";
+import { offeredTools } from "./chat/tool-selection.js";
 import { runTurn, type TurnOutcome } from "./chat/turn.js";
 
 /** Where the model runs. */
@@ -152,8 +152,7 @@ export class AssistantBuilder {
       await dispose();
       throw error;
     }
-    const ask: ApprovalAsker | undefined = this.approval === "auto" ? async () => "allow" : this.approval === "deny" ? undefined : this.approval;
-    return new RunningAssistant(runner, pool, new ApprovalGate(new MemoryApprovalRules(), ask), this.options.sampling, dispose);
+    return new RunningAssistant(runner, pool, new ApprovalGate(new MemoryApprovalRules(), askerFor(this.approval)), this.options.sampling, dispose);
   }
 }
 
@@ -178,7 +177,7 @@ class RunningAssistant implements Assistant {
       runner: this.runner,
       pool: this.mcp,
       messages,
-      tools: selectTools(this.mcp.tools(), { autoRegister: this.mcp.config.auto_register_tools, selection: { servers: {}, tools: {} } }),
+      tools: offeredTools(this.mcp),
       approvals: this.approvals,
       sampling: { ...this.sampling, ...options.sampling },
       toolChoice: options.toolChoice,

@@ -26,8 +26,7 @@ import { createEngine } from "../models/engine.js";
 import { LocalChatRunner } from "../models/local-runner.js";
 import { SCRIPTED_MODEL } from "../tests/fixtures/models.js";
 import { weatherProcessSource } from "../tests/fixtures/weather-server.js";
-
-const SCRIPTED_MODEL_ID = "scripted-toolcall";
+import { SCRIPTED_MODEL_ID } from "../tests/server/server-fixture.js";
 import { summarize, type LatencySummary } from "./lib/stats.js";
 import { fixed, markdownTable, millis } from "./lib/table.js";
 

@@ -57,6 +57,15 @@ export function policyFor(rules: readonly ApprovalRule[], serverId: string, tool
   return (forTool ?? forServer)?.policy ?? defaultPolicy(hints);
 }
 
+/**
+ * The asker for a fixed setting: `"auto"` allows every call that needs approval, `"deny"`
+ * leaves nobody to ask (so they are denied), a function asks.
+ */
+export function askerFor(setting: "auto" | "deny" | ApprovalAsker): ApprovalAsker | undefined {
+  if (setting === "auto") return async () => "allow";
+  return setting === "deny" ? undefined : setting;
+}
+
 /** Rules kept in memory, for the library API and the one-shot CLI (nothing outlives the process). */
 export class MemoryApprovalRules implements ApprovalRuleStore {
   private readonly rules: ApprovalRule[] = [];

@@ -11,7 +11,7 @@ import type { ApprovalPolicy, StoredMessage, ToolSelection, TurnEvent } from "..
 import type { ChatStore } from "../store/index.js";
 import { StoreError } from "../store/index.js";
 import { ApprovalGate, policyFor, type ApprovalAsker } from "./approvals.js";
-import { selectTools, setServerSelected, setToolSelected } from "./tool-selection.js";
+import { offeredTools, setServerSelected, setToolSelected } from "./tool-selection.js";
 import { runTurn, type TurnOutcome } from "./turn.js";
 
 /** What {@link Chats} is made of. */
@@ -131,7 +131,7 @@ export class Chats {
 
   private offeredTools(conversationId: string): PoolTool[] {
     const { store, pool } = this.options;
-    return selectTools(pool.tools(), { autoRegister: pool.config.auto_register_tools, selection: store.toolSelection(conversationId) });
+    return offeredTools(pool, store.toolSelection(conversationId));
   }
 
   /** Tool calls go to the store as they are asked for and as they finish. */

@@ -3,7 +3,16 @@
  * own switch wins, then its server's, then the config's `auto_register_tools`. Keys are
  * the tool's own name (not the prefixed one), so a changed `tool_prefix` keeps the choice.
  */
+import type { McpPool, PoolTool } from "../../mcp/index.js";
 import { toolKey, type ToolSelection } from "../contract/chat.js";
+
+/** No switch set: the config's `auto_register_tools` decides every tool. */
+const NO_SELECTION: ToolSelection = { servers: {}, tools: {} };
+
+/** The pool's running tools that the model is offered under `selection` (default: none set). */
+export function offeredTools(pool: McpPool, selection: ToolSelection = NO_SELECTION): PoolTool[] {
+  return selectTools(pool.tools(), { autoRegister: pool.config.auto_register_tools, selection });
+}
 
 /**
  * The tools of `tools` that the model is offered, in their order. For each tool the first

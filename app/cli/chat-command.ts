@@ -7,7 +7,8 @@
 import type { Command } from "commander";
 import type { McpPool, PoolTool } from "../../mcp/index.js";
 import type { TurnEvent } from "../contract/chat.js";
-import { ApprovalGate, MemoryApprovalRules, type ApprovalAsker } from "../chat/approvals.js";
+import { ApprovalGate, MemoryApprovalRules, askerFor, type ApprovalAsker } from "../chat/approvals.js";
+import { offeredTools } from "../chat/tool-selection.js";
 import { terminalAsker } from "./approval-prompt.js";
 import { listenForInterrupt } from "./interrupt.js";
 import { loadConfig } from "./mcp-commands.js";
@@ -60,8 +61,7 @@ function sizeOption(name: string, value: string | undefined): "auto" | "max" | n
 /** How `--approve` answers; undefined (with a message) for a bad value. */
 function approvalAsker(mode: string | undefined, output: CliOutput): ApprovalAsker | undefined | "invalid" {
   const chosen = mode ?? (process.stdin.isTTY && process.stderr.isTTY ? "ask" : "deny");
-  if (chosen === "auto") return async () => "allow";
-  if (chosen === "deny") return undefined;
+  if (chosen === "auto" || chosen === "deny") return askerFor(chosen);
   if (chosen === "ask") return terminalAsker();
   output.error(`--approve must be ask, auto or deny, not "${chosen}"\n`);
   return "invalid";
@@ -135,7 +135,7 @@ export async function chatCommand(question: string, options: ChatCommandOptions,
   const { McpPool: EmptyPool } = await import("../../mcp/index.js");
   const stop = listenForInterrupt();
   const engine = await createEngine({ threads: settings.threads });
-  const tools: PoolTool[] = pool?.tools() ?? [];
+  const tools: PoolTool[] = pool === undefined ? [] : offeredTools(pool);
   try {
     const loaded = await engine.loadModel(options.model, { gpuLayers: settings.gpuLayers, signal: stop.signal });
     const context = await loaded.createContext({ contextSize: settings.contextSize });

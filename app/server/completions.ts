@@ -8,11 +8,12 @@
 import type { McpPool, PoolTool } from "../../mcp/index.js";
 import type { ChatFunction, ToolCall } from "../../models/runner.js";
 import type { ToolCallRecord, TurnEvent } from "../contract/chat.js";
-import { ApprovalGate, MemoryApprovalRules } from "../chat/approvals.js";
-import { selectTools } from "../chat/tool-selection.js";
+import { ApprovalGate, MemoryApprovalRules, askerFor } from "../chat/approvals.js";
+import { offeredTools } from "../chat/tool-selection.js";
+import { modelTextOf } from "../chat/tool-content.js";
 import { runTurn, type TurnOutcome } from "../chat/turn.js";
 import { clientTools, toChatMessages, toSampling, toToolChoice } from "./openai/convert.js";
-import { contextLengthExceeded, invalidRequest, modelNotFound, serverError, OpenAiHttpError } from "./openai/errors.js";
+import { contextLengthExceeded, invalidRequest, modelNotFound, serverError } from "./openai/errors.js";
 import { CompletionChunks, SSE_DONE, completionResponse, finishReasonOf, newCompletionId, sse, toUsage, type ReportedToolCall } from "./openai/responses.js";
 import type { ChatCompletionRequest } from "./openai/schema.js";
 import type { ServerMetrics } from "./metrics.js";
@@ -53,7 +54,7 @@ export async function runCompletion(request: ChatCompletionRequest, context: Com
     throw invalidRequest(`tool_choice names "${toolChoice.name}", which is neither an MCP tool of this server nor one of the request's tools`, "tool_choice");
   }
   const approval = request.mcp?.approval ?? context.approval;
-  const approvals = new ApprovalGate(new MemoryApprovalRules(), approval === "auto" ? async () => "allow" : undefined);
+  const approvals = new ApprovalGate(new MemoryApprovalRules(), askerFor(approval));
 
   const id = newCompletionId();
   const created = Math.floor(Date.now() / 1000);
@@ -103,13 +104,13 @@ export async function runCompletion(request: ChatCompletionRequest, context: Com
 
 /** The MCP tools this request offers: the config's (auto_register_tools), narrowed by `mcp.allowed_tools`. */
 function mcpTools(request: ChatCompletionRequest, pool: McpPool): PoolTool[] {
-  const offered = selectTools(pool.tools(), { autoRegister: pool.config.auto_register_tools, selection: { servers: {}, tools: {} } });
   const allowed = request.mcp?.allowed_tools;
-  if (allowed === undefined) return offered;
-  allowed.forEach((name, index) => {
-    if (!pool.tools().some((tool) => tool.name === name)) throw invalidRequest(`no MCP tool is named "${name}"; GET /health lists the servers and their tools`, `mcp.allowed_tools[${index}]`);
+  if (allowed === undefined) return offeredTools(pool);
+  return allowed.map((name, index) => {
+    const tool = pool.findTool(name);
+    if (tool === undefined) throw invalidRequest(`no MCP tool is named "${name}"; GET /health lists the servers and their tools`, `mcp.allowed_tools[${index}]`);
+    return tool;
   });
-  return pool.tools().filter((tool) => allowed.includes(tool.name));
 }
 
 /** The request's own tools: a call records itself and stops the turn, so it goes back to the client. */
@@ -143,26 +144,25 @@ function onTurnEvent(event: TurnEvent, records: Map<string, ReportedToolCall>, s
   } else if (event.type === "toolCallFinished") {
     const call = records.get(event.toolCallId);
     if (call?.serverId === undefined) return;
-    call.status = event.result?.isError ? "error" : event.status;
-    call.resultText = resultText(event);
+    call.status = reportedStatus(event);
+    call.resultText = event.result === undefined ? (event.error ?? "") : modelTextOf(event.result);
     sink?.write(sse(chunks.toolResult(call)));
   }
 }
 
-function resultText(event: Extract<TurnEvent, { type: "toolCallFinished" }>): string {
-  if (event.result === undefined) return event.error ?? "";
-  return event.result.content.map((item) => (item.type === "text" ? item.text : `[${item.type}]`)).join("\n");
+/** A call's outcome as reported and counted: a tool's own `isError` answer counts as `error`. */
+function reportedStatus(call: { status?: ToolCallRecord["status"]; result?: { isError: boolean } }): string {
+  return call.result?.isError ? "error" : (call.status ?? "error");
 }
 
 function count(metrics: ServerMetrics, outcome: TurnOutcome): void {
   metrics.tokens.inc({ kind: "prompt" }, outcome.usage.promptTokens);
   metrics.tokens.inc({ kind: "completion" }, outcome.usage.completionTokens);
   metrics.tokens.inc({ kind: "evaluated" }, outcome.usage.evaluatedPromptTokens);
-  for (const call of outcome.toolCalls as ToolCallRecord[]) {
+  for (const call of outcome.toolCalls) {
     if (call.serverId === undefined) continue;
-    metrics.toolCalls.inc({ server: call.serverId, outcome: call.result?.isError ? "error" : (call.status ?? "error") });
+    metrics.toolCalls.inc({ server: call.serverId, outcome: reportedStatus(call) });
     if (call.durationMs !== undefined) metrics.toolLatency.observe({ server: call.serverId }, call.durationMs / 1000);
   }
 }
 
-export { OpenAiHttpError };

@@ -52,6 +52,9 @@ export interface HearthServerOptions {
 export const UI_CONTENT_SECURITY_POLICY =
   "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
+/** Default of {@link HearthServerOptions.bodyLimitBytes}: 8 MiB. */
+export const DEFAULT_BODY_LIMIT_BYTES = 8 * 1024 * 1024;
+
 /** The error a startup problem raises: `code` says which. */
 export class ServerStartError extends Error {
   constructor(
@@ -89,7 +92,8 @@ export class HearthServer {
     const host = options.host ?? "127.0.0.1";
     const problem = bindingProblem(host, options.apiKey);
     if (problem !== undefined) throw new ServerStartError("unsafe_binding", problem);
-    const app = Fastify({ bodyLimit: options.bodyLimitBytes ?? 8 * 1024 * 1024, logger: false, forceCloseConnections: "idle" });
+    const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+    const app = Fastify({ bodyLimit, logger: false, forceCloseConnections: "idle" });
     const metrics = new ServerMetrics(options.slots);
     const server = new HearthServer(app);
     let port = options.port ?? 1234;
@@ -113,7 +117,7 @@ export class HearthServer {
       metrics.latency.observe({ route }, reply.elapsedTime / 1000);
     });
     app.setErrorHandler((error: FastifyError, _request, reply) => {
-      const failure = toOpenAiError(error);
+      const failure = toOpenAiError(error, bodyLimit);
       return reply.status(failure.status).send(failure.toBody());
     });
     app.setNotFoundHandler((request, reply) => {
@@ -213,7 +217,7 @@ export class HearthServer {
         await runCompletion(body, context, controller.signal, sink);
       } catch (error) {
         if (!reply.sent && !reply.raw.headersSent) throw error;
-        sink.write(`data: ${JSON.stringify(toOpenAiError(error).toBody())}\n\n`);
+        sink.write(`data: ${JSON.stringify(toOpenAiError(error, options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES).toBody())}\n\n`);
       }
       reply.raw.end();
       return reply;
@@ -228,10 +232,10 @@ export class HearthServer {
 }
 
 /** Any error as an OpenAI error: ours as they are, Fastify's by status, the rest as 500 without details. */
-function toOpenAiError(error: unknown): OpenAiHttpError {
+function toOpenAiError(error: unknown, bodyLimit: number): OpenAiHttpError {
   if (error instanceof OpenAiHttpError) return error;
   const fastify = error as Partial<FastifyError>;
-  if (fastify.code === "FST_ERR_CTP_BODY_TOO_LARGE") return payloadTooLarge(Number((fastify as { bodyLimit?: number }).bodyLimit ?? 0));
+  if (fastify.code === "FST_ERR_CTP_BODY_TOO_LARGE") return payloadTooLarge(bodyLimit);
   if (fastify.code === "FST_ERR_CTP_INVALID_MEDIA_TYPE") return invalidRequest("Send the body as JSON (Content-Type: application/json)", null, "unsupported_media_type");
   if (fastify.code === "FST_ERR_CTP_EMPTY_JSON_BODY") return invalidRequest("The request body is empty; send a JSON object");
   if (fastify.statusCode === 400) return invalidRequest(`The request body is not valid JSON: ${fastify.message ?? ""}`, undefined, "invalid_json");

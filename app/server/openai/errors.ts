@@ -46,11 +46,6 @@ export class OpenAiHttpError extends Error {
   }
 }
 
-/** Whether `error` is an {@link OpenAiHttpError}, and of `code` when one is given. */
-export function isOpenAiHttpError(error: unknown, code?: string): error is OpenAiHttpError {
-  return error instanceof OpenAiHttpError && (code === undefined || error.code === code);
-}
-
 /** 400 `invalid_request_error`: the request is malformed; `param` names the field (`messages[1].content`). Code defaults to null. */
 export function invalidRequest(message: string, param?: string | null, code?: string | null): OpenAiHttpError {
   return new OpenAiHttpError(400, "invalid_request_error", message, { param: param ?? null, code: code ?? null });
@@ -98,22 +93,8 @@ export function contextLengthExceeded(message: string): OpenAiHttpError {
   return new OpenAiHttpError(400, "invalid_request_error", message, { code: "context_length_exceeded", param: "messages" });
 }
 
-/** 429 `rate_limit_error`, code `rate_limit_exceeded`: too many requests at once; the client's retry logic waits and tries again. */
-export function tooManyRequests(message: string): OpenAiHttpError {
-  return new OpenAiHttpError(429, "rate_limit_error", message, { code: "rate_limit_exceeded" });
-}
-
 /** 500 `server_error`: a fault of the server. `code` defaults to `server_error`. */
 export function serverError(message: string, code?: string): OpenAiHttpError {
   return new OpenAiHttpError(500, "server_error", message, { code: code ?? "server_error" });
 }
 
-/**
- * `error` itself when it is an {@link OpenAiHttpError}, else a 500 whose message is the
- * error's own message (never its stack), with the error as `cause` for the log.
- */
-export function asOpenAiHttpError(error: unknown): OpenAiHttpError {
-  if (error instanceof OpenAiHttpError) return error;
-  const message = error instanceof Error ? error.message : String(error);
-  return new OpenAiHttpError(500, "server_error", message === "" ? "internal server error" : message, { code: "server_error", cause: error });
-}
