@@ -29,6 +29,7 @@ import { createEngine } from "../models/engine.js";
 import { LocalChatRunner } from "../models/local-runner.js";
 import { weatherProcessSource } from "../tests/fixtures/weather-server.js";
 import { holdTokens, measureRaw, type Sample } from "./lib/inference-arms.js";
+import { median } from "./lib/stats.js";
 import { CONTEXT_SIZE, prepareModelFile } from "./lib/inference-model.js";
 import { fixed, markdownTable, millis } from "./lib/table.js";
 
@@ -165,12 +166,6 @@ export async function run(args: string[]): Promise<void> {
     await pool.close();
     await engine.dispose();
   }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 function report(samples: RoundSample[]): void {

@@ -48,11 +48,6 @@ export class ModelFileError extends ModelError<ModelFileErrorCode> {
   }
 }
 
-/** Whether `error` is a {@link ModelFileError}, and of `code` when one is given. */
-export function isModelFileError(error: unknown, code?: ModelFileErrorCode): error is ModelFileError {
-  return error instanceof ModelFileError && (code === undefined || error.code === code);
-}
-
 /** The message of anything thrown, for error texts. */
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

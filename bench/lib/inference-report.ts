@@ -1,4 +1,5 @@
 /** The inference benchmark's summaries and markdown tables. */
+import { median } from "./stats.js";
 import { generationCpuMsPerToken, generationTokensPerSecond, type Arm, type Sample } from "./inference-arms.js";
 import type { FollowUpSample } from "./inference-followup.js";
 import type { ThreadsComparison } from "./inference-threads.js";
@@ -27,14 +28,6 @@ export interface ArmSummary {
   /** Hearth's own RunResult.timings, medians (Hearth only). */
   reportedTimeToFirstTokenMs?: number;
   reportedTokensPerSecond?: number;
-}
-
-/** The median (the mean of the middle two for an even count); NaN where nothing was measured. */
-export function median(values: number[]): number {
-  const sorted = Float64Array.from(values).sort();
-  const middle = sorted.length >> 1;
-  if (sorted.length === 0) return Number.NaN;
-  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
 /** Per-measure medians of `samples`. */

@@ -38,3 +38,11 @@ export function summarize(latenciesMs: number[], elapsedMs: number, cpuMicros = 
     cpuMicrosPerCall: sorted.length > 0 ? cpuMicros / sorted.length : Number.NaN,
   };
 }
+
+/** The median (the mean of the middle two for an even count); NaN where nothing was measured. */
+export function median(values: number[]): number {
+  const sorted = Float64Array.from(values).sort();
+  const middle = sorted.length >> 1;
+  if (sorted.length === 0) return Number.NaN;
+  return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+}
