@@ -99,23 +99,25 @@ describe("hearth serve with the weather server", () => {
     expect(badJson.status).toBe(400);
     expect(await badJson.json()).toMatchObject({ error: { type: "invalid_request_error", code: "invalid_json" } });
 
-    // The server answers 413 as soon as it sees the length, while the body is still being
-    // sent, then closes the connection; a reset can reach the client before the answer
-    // does (TCP drops unread data on RST). So: up to 3 tries for an answer, which must be 413.
-    const upload = () =>
-      new Promise<{ status: number; body: string } | undefined>((resolve) => {
-        const request = httpRequest(`${server.baseUrl}/chat/completions`, { method: "POST", headers: { "content-type": "application/json" } }, (response) => {
+    // The server answers 413 from the Content-Length alone, before reading any of the body.
+    // The client sends the headers and waits for that answer: writing the 9 MiB anyway would
+    // race the server's close, and a reset can drop the answer before the client reads it.
+    const huge = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const request = httpRequest(
+        `${server.baseUrl}/chat/completions`,
+        { method: "POST", headers: { "content-type": "application/json", "content-length": String(9 * 1024 * 1024) } },
+        (response) => {
           let body = "";
           response.setEncoding("utf8").on("data", (text: string) => (body += text));
-          response.on("end", () => resolve({ status: response.statusCode!, body }));
-          response.on("error", () => resolve(undefined));
-        });
-        request.on("error", () => setTimeout(() => resolve(undefined), 1_000));
-        request.end(JSON.stringify({ model: SCRIPTED_MODEL_ID, messages: [{ role: "user", content: "x".repeat(9 * 1024 * 1024) }] }));
-      });
-    let huge: { status: number; body: string } | undefined;
-    for (let attempt = 0; attempt < 3 && huge === undefined; attempt++) huge = await upload();
-    if (huge === undefined) throw new Error("three uploads over the limit got no answer at all");
+          response.on("end", () => {
+            resolve({ status: response.statusCode!, body });
+            request.destroy();
+          });
+        },
+      );
+      request.on("error", reject);
+      request.flushHeaders();
+    });
     expect(huge.status).toBe(413);
     expect(JSON.parse(huge.body)).toMatchObject({ error: { code: "request_too_large" } });
 
