@@ -61,14 +61,34 @@ export const ModelStatusSchema = z.object({
   description: z.string().optional(),
   error: z.string().optional(),
 });
+export type ModelStatus = z.infer<typeof ModelStatusSchema>;
+
+/** A model a conversation can run on, as `models.list` gives it. */
+export const ModelChoiceSchema = z.object({
+  /** Stable: `local:<file name>` or `remote:<model name>`. */
+  id: z.string(),
+  /** What the picker shows. */
+  label: z.string(),
+  kind: z.enum(["local", "remote"]),
+  /** The file's size, for local models. */
+  sizeBytes: z.number().optional(),
+  /** Whether it is the one in memory now. */
+  loaded: z.boolean(),
+  /** Whether it is what a conversation without a choice runs on. */
+  isDefault: z.boolean(),
+});
+export type ModelChoice = z.infer<typeof ModelChoiceSchema>;
 
 /** Renderer → core: `input` is validated before the handler runs; `output` is what it resolves to. */
 export const invokeChannels = {
   "app.getInfo": { input: Empty, output: z.object({ version: z.string(), binding: z.enum(["electron", "websocket"]) }) },
   "model.getStatus": { input: Empty, output: ModelStatusSchema },
+  "models.list": { input: Empty, output: z.array(ModelChoiceSchema) },
   "conversations.list": { input: z.object({ limit: z.number().int().min(1).max(500).optional(), offset: z.number().int().min(0).optional() }).strict(), output: z.array(ConversationSchema) },
   "conversations.create": { input: z.object({ title: z.string().max(200).optional(), systemPrompt: z.string().max(100_000).optional() }).strict(), output: ConversationSchema },
   "conversations.rename": { input: z.object({ id: Id, title: z.string().min(1).max(200) }).strict(), output: ConversationSchema },
+  /** `modelId: null` goes back to the app's default model. */
+  "conversations.setModel": { input: z.object({ id: Id, modelId: Id.nullable() }).strict(), output: ConversationSchema },
   "conversations.delete": { input: z.object({ id: Id }).strict(), output: z.object({ deleted: z.boolean() }) },
   "conversations.search": { input: z.object({ query: z.string().max(1_000), limit: z.number().int().min(1).max(200).optional() }).strict(), output: z.array(SearchHitSchema) },
   "conversations.open": {

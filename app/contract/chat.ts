@@ -130,6 +130,18 @@ export const StoredMessageSchema = z.object({
 });
 export type StoredMessage = z.infer<typeof StoredMessageSchema>;
 
+/**
+ * One JSON-RPC message of a tool call as it crossed the wire (the `tools/call` request,
+ * progress and cancel notifications, the response), for the inspector's raw view.
+ */
+export const RawMessageSchema = z.object({
+  direction: z.enum(["sent", "received"]),
+  /** Milliseconds since the epoch. */
+  at: z.number(),
+  message: z.record(z.string(), z.unknown()),
+});
+export type RawMessage = z.infer<typeof RawMessageSchema>;
+
 /** One tool call with everything the inspector shows. */
 export const ToolCallRecordSchema = z.object({
   id: z.string(),
@@ -143,6 +155,8 @@ export const ToolCallRecordSchema = z.object({
   status: ToolCallStatusSchema.optional(),
   /** The full result (absent while running, or when the call never reached the server). */
   result: ToolResultSchema.optional(),
+  /** The call's JSON-RPC messages, in order (absent when it never reached the server). */
+  exchange: z.array(RawMessageSchema).optional(),
   /** Why the call failed, when `status` is not `ok`. */
   error: z.string().optional(),
   queuedMs: z.number().optional(),
@@ -158,6 +172,8 @@ export const ConversationSchema = z.object({
   systemPrompt: z.string().optional(),
   /** What ran the last turn ("local: model.gguf"); informative only. */
   model: z.string().optional(),
+  /** The model chosen for this conversation (an id of `models.list`); absent: the app's default. */
+  modelId: z.string().optional(),
   createdAt: z.number(),
   updatedAt: z.number(),
 });
@@ -242,6 +258,8 @@ export const TurnEventSchema = z.discriminatedUnion("type", [
     toolCallId: z.string(),
     status: ToolCallStatusSchema,
     result: ToolResultSchema.optional(),
+    /** The call's JSON-RPC messages, in order (absent when it never reached the server). */
+    exchange: z.array(RawMessageSchema).optional(),
     error: z.string().optional(),
     durationMs: z.number(),
     /** Characters of the result left out of what the model read (0 when it fit the budget). */

@@ -156,6 +156,16 @@ export const migrations: readonly Migration[] = [
       ) STRICT;
     `,
   },
+  {
+    version: 2,
+    description: "a conversation's chosen model; a tool call's raw JSON-RPC messages",
+    sql: `
+      -- The model the user chose for the conversation (a models.list id); NULL: the app's default.
+      ALTER TABLE conversations ADD COLUMN model_id TEXT;
+      -- JSON array of { direction, at, message }: what the inspector's raw view shows.
+      ALTER TABLE tool_calls ADD COLUMN exchange TEXT;
+    `,
+  },
 ];
 
 /** The schema version this Hearth writes: the number of known migrations. */
