@@ -66,6 +66,8 @@ async function callTool(tool: PoolTool, context: ToolFunctionContext, args: Reco
         if (progress.message !== undefined) event.message = progress.message;
         context.emit(event);
       },
+      // The inspector's raw view; turn.ts puts it on the call's toolCallFinished event.
+      onMessage: (message) => (record.exchange ??= []).push(message),
     });
     const result = toToolResult(outcome.result);
     record.result = result;

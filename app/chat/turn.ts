@@ -120,6 +120,7 @@ export async function runTurn(options: TurnOptions): Promise<TurnOutcome> {
         status: record.status,
         ...(record.result === undefined ? {} : { result: record.result }),
         ...(record.error === undefined ? {} : { error: record.error }),
+        ...(record.exchange === undefined ? {} : { exchange: record.exchange }),
         durationMs: event.durationMs,
         truncatedChars: truncated.get(event.call.id) ?? 0,
       });

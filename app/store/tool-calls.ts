@@ -1,9 +1,10 @@
 /**
  * The `tool_calls` table: every call a model made, with its arguments, full result and
- * timings, for the tool-call inspector. Arguments and results are JSON text.
+ * timings and raw JSON-RPC messages, for the tool-call inspector. Arguments, results and
+ * the exchange of messages are JSON text.
  */
 import type { Database, Statement } from "better-sqlite3";
-import { ToolCallRecordSchema, type ToolCallRecord, type ToolCallStatus, type ToolResult } from "../contract/chat.js";
+import { ToolCallRecordSchema, type RawMessage, type ToolCallRecord, type ToolCallStatus, type ToolResult } from "../contract/chat.js";
 import type { ConversationTable } from "./conversations.js";
 import { inWriteTransaction } from "./database.js";
 import { notFound } from "./errors.js";
@@ -11,7 +12,7 @@ import { check, fromJson, toJson, toOptionalJson } from "./values.js";
 
 /** What may change on a stored tool call; absent (or undefined) fields stay as they are. */
 export type ToolCallPatch = Partial<
-  Pick<ToolCallRecord, "serverId" | "toolName" | "status" | "result" | "error" | "queuedMs" | "durationMs" | "finishedAt">
+  Pick<ToolCallRecord, "serverId" | "toolName" | "status" | "result" | "exchange" | "error" | "queuedMs" | "durationMs" | "finishedAt">
 >;
 
 interface ToolCallRow {
@@ -24,6 +25,8 @@ interface ToolCallRow {
   arguments: string;
   status: ToolCallStatus | null;
   result: string | null;
+  /** JSON array of the call's raw messages (migration 2). */
+  exchange: string | null;
   error: string | null;
   queued_ms: number | null;
   duration_ms: number | null;
@@ -50,14 +53,14 @@ export class ToolCallTable {
     private readonly conversations: ConversationTable,
   ) {
     this.insertStatement = database.prepare<[ToolCallRow]>(
-      `INSERT INTO tool_calls (id, conversation_id, turn_id, name, server_id, tool_name, arguments, status, result, error,
-         queued_ms, duration_ms, started_at, finished_at)
-       VALUES (@id, @conversation_id, @turn_id, @name, @server_id, @tool_name, @arguments, @status, @result, @error,
-         @queued_ms, @duration_ms, @started_at, @finished_at)`,
+      `INSERT INTO tool_calls (id, conversation_id, turn_id, name, server_id, tool_name, arguments, status, result, exchange,
+         error, queued_ms, duration_ms, started_at, finished_at)
+       VALUES (@id, @conversation_id, @turn_id, @name, @server_id, @tool_name, @arguments, @status, @result, @exchange,
+         @error, @queued_ms, @duration_ms, @started_at, @finished_at)`,
     );
     this.updateStatement = database.prepare<[StoredToolCallRow]>(
       `UPDATE tool_calls SET server_id = @server_id, tool_name = @tool_name, status = @status, result = @result,
-         error = @error, queued_ms = @queued_ms, duration_ms = @duration_ms, finished_at = @finished_at
+         exchange = @exchange, error = @error, queued_ms = @queued_ms, duration_ms = @duration_ms, finished_at = @finished_at
        WHERE row_id = @row_id`,
     );
     this.selectStatement = database.prepare<[string], StoredToolCallRow>(
@@ -133,6 +136,7 @@ function toRow(record: ToolCallRecord): ToolCallRow {
     arguments: toJson(record.arguments, `${what} arguments`),
     status: record.status ?? null,
     result: toOptionalJson(record.result, `${what} result`),
+    exchange: toOptionalJson(record.exchange, `${what} exchange`),
     error: record.error ?? null,
     queued_ms: record.queuedMs ?? null,
     duration_ms: record.durationMs ?? null,
@@ -152,6 +156,7 @@ function toRecord(row: ToolCallRow): ToolCallRecord {
     arguments: fromJson<Record<string, unknown>>(row.arguments),
     ...(row.status === null ? {} : { status: row.status }),
     ...(row.result === null ? {} : { result: fromJson<ToolResult>(row.result) }),
+    ...(row.exchange === null ? {} : { exchange: fromJson<RawMessage[]>(row.exchange) }),
     ...(row.error === null ? {} : { error: row.error }),
     ...(row.queued_ms === null ? {} : { queuedMs: row.queued_ms }),
     ...(row.duration_ms === null ? {} : { durationMs: row.duration_ms }),

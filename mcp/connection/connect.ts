@@ -22,6 +22,7 @@ import type { StderrLog } from "./stderr-log.js";
 /** Which wire a connected session uses. */
 export type TransportKind = "process" | "streamable-http" | "sse" | "websocket";
 
+/** A connected, initialized client session and what it holds. */
 export interface OpenedSession {
   client: Client;
   transport: Transport;
@@ -30,6 +31,7 @@ export interface OpenedSession {
   release(): Promise<void>;
 }
 
+/** What {@link connectSession} connects, and how. */
 export interface ConnectOptions {
   /** A definition whose `${env:…}` references are already resolved. */
   definition: ServerDefinition;
@@ -40,6 +42,11 @@ export interface ConnectOptions {
   log: StderrLog;
   /** Abandons the handshake (the server is being stopped). */
   signal?: AbortSignal;
+  /**
+   * Puts something in the client's path to the transport (the message tap); the client
+   * talks through what it returns, while `OpenedSession.transport` stays the transport.
+   */
+  wrapTransport?: (transport: Transport) => Transport;
 }
 
 /** Connects and initializes; throws `McpClientError` on failure, with nothing left running. */
@@ -103,7 +110,7 @@ async function handshake(
 ): Promise<OpenedSession> {
   const client = options.makeClient();
   try {
-    await client.connect(transport, { timeout: options.timeoutMs, signal: options.signal });
+    await client.connect(options.wrapTransport?.(transport) ?? transport, { timeout: options.timeoutMs, signal: options.signal });
     return { client, transport, kind, release };
   } catch (error) {
     await client.close().catch(() => {});

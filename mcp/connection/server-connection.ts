@@ -31,6 +31,7 @@ import { toCallError } from "./call-errors.js";
 import { connectSession, type OpenedSession, type TransportKind } from "./connect.js";
 import { endHttpSession, isExpiredSession } from "./http-session.js";
 import { clientCapabilities, installHostHandlers, type HostCallbacks } from "./host.js";
+import { MessageTap, type MessageRecorder } from "./message-tap.js";
 import { compileResourcePattern, matchesResourcePatterns } from "./resource-patterns.js";
 import { isRetryable, type ServerState } from "./state.js";
 import { StderrLog } from "./stderr-log.js";
@@ -59,6 +60,8 @@ export interface CallOptions {
   timeoutMs: number;
   /** Progress notifications the server sends for this call. */
   onProgress?: (progress: Progress) => void;
+  /** Each JSON-RPC message of this call as it crosses the wire, in order (see message-tap.ts). */
+  onMessage?: MessageRecorder;
 }
 
 export type ServerConnectionEvents = {
@@ -94,6 +97,7 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> {
   /** A liveness check of an HTTP session is under way (one at a time). */
   private probing = false;
   private readonly requestTimeoutMs: number;
+  private readonly tap = new MessageTap();
 
   constructor(private readonly options: ServerConnectionOptions) {
     super();
@@ -216,7 +220,9 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> {
     const request: RequestOptions = { timeout: options.timeoutMs, signal: link?.signal };
     if (options.onProgress) request.onprogress = options.onProgress;
     try {
-      return (await this.runningClient().callTool({ name, arguments: args }, undefined, request)) as CallToolResult;
+      const client = this.runningClient();
+      const call = () => client.callTool({ name, arguments: args }, undefined, request);
+      return (await (options.onMessage ? this.tap.run(options.onMessage, call) : call())) as CallToolResult;
     } finally {
       link?.dispose();
     }
@@ -255,6 +261,7 @@ export class ServerConnection extends Emitter<ServerConnectionEvents> {
         timeoutMs: this.requestTimeoutMs,
         log: this.log,
         signal,
+        wrapTransport: (transport) => this.tap.wrap(transport),
       });
       this.session = session;
       this.watch(session);

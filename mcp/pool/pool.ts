@@ -10,6 +10,7 @@ import { McpClientError } from "../errors.js";
 import { Emitter } from "../events.js";
 import type { BackoffOptions } from "../connection/backoff.js";
 import type { HostCallbacks } from "../connection/host.js";
+import type { MessageRecorder } from "../connection/message-tap.js";
 import { ServerConnection } from "../connection/server-connection.js";
 import type { ServerState } from "../connection/state.js";
 import { CallLimiter } from "./call-limiter.js";
@@ -50,6 +51,8 @@ export interface PoolCallOptions {
   /** Overrides the config's timeout for this call, in milliseconds. */
   timeoutMs?: number;
   onProgress?: (progress: Progress) => void;
+  /** Each JSON-RPC message of the call as it crosses the wire, in order: for the inspector. */
+  onMessage?: MessageRecorder;
   /** Called when the call leaves the queue and is sent, with the wait in milliseconds. */
   onStarted?: (queuedMs: number) => void;
 }
@@ -163,6 +166,7 @@ export class McpPool extends Emitter<McpPoolEvents> {
         signal: options.signal,
         timeoutMs: options.timeoutMs ?? this.timeoutFor(connection),
         onProgress: options.onProgress,
+        onMessage: options.onMessage,
       });
       return { result, name, serverId: tool.serverId, toolName: tool.tool.name, queuedMs, serverMs: performance.now() - sentAt };
     } finally {

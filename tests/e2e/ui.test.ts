@@ -87,6 +87,26 @@ describe("the chat UI in Chromium", () => {
     expect(await page.getByTestId("tool-card-arguments").first().textContent()).toContain("Paris");
     expect(await page.getByTestId("tool-card-result").first().textContent()).toContain("sunny, 24 °C in Paris");
     await page.screenshot({ path: join(SHOTS, "3-answer-with-tool-card.png"), fullPage: true });
+
+    // The raw view: the call's JSON-RPC messages as they crossed the wire, opened from the keyboard.
+    const raw = card.getByTestId("tool-card-raw");
+    await raw.locator("summary").focus();
+    await page.keyboard.press("Enter");
+    await expect.poll(() => raw.getByTestId("raw-message").count()).toBeGreaterThanOrEqual(2);
+    const messages = raw.getByTestId("raw-message");
+    expect(await messages.first().getAttribute("data-direction")).toBe("sent");
+    expect(await messages.last().getAttribute("data-direction")).toBe("received");
+    const request = (await messages.first().textContent()) ?? "";
+    expect(request).toContain('"method": "tools/call"');
+    expect(request).toContain("get_weather");
+    expect(request).toContain("Paris");
+    expect((await messages.last().textContent()) ?? "").toContain("sunny, 24 °C in Paris");
+    await raw.screenshot({ path: join(SHOTS, "tool-card-raw.png") });
+    await page.context().grantPermissions(["clipboard-read", "clipboard-write"], { origin: new URL(page.url()).origin });
+    await raw.getByRole("button", { name: "Copy JSON-RPC messages" }).click();
+    const copied = JSON.parse(await page.evaluate<string>("navigator.clipboard.readText()")) as Array<{ direction: string; message: Record<string, unknown> }>;
+    expect(copied[0]).toMatchObject({ direction: "sent", message: { method: "tools/call", params: { name: "get_weather" } } });
+    expect(copied.at(-1)).toMatchObject({ direction: "received", message: { id: copied[0]!.message.id } });
     await page.close();
     await stopServer(server);
   }, 180_000);
@@ -109,6 +129,13 @@ describe("the chat UI in Chromium", () => {
     await page.getByTestId("conversation-item").last().click();
     await expect.poll(() => page.getByTestId("message-assistant").last().textContent(), { timeout: 20_000 }).toContain(SUNNY);
     await page.screenshot({ path: join(SHOTS, "5-after-restart.png") });
+    // The stored call still has its JSON-RPC messages.
+    const card = page.getByTestId("tool-card").first();
+    await card.getByTestId("tool-card-toggle").click();
+    const raw = card.getByTestId("tool-card-raw");
+    await raw.locator("summary").click();
+    await expect.poll(() => raw.textContent()).toContain('"method": "tools/call"');
+    expect(await raw.getByTestId("raw-message").last().textContent()).toContain("sunny, 24 °C in Paris");
     await page.close();
     await stopServer(server);
   }, 180_000);

@@ -2,9 +2,13 @@ import { useState } from "react";
 import type { ToolCard } from "../store/turn-reducer.js";
 import { CopyButton } from "./CopyButton.js";
 import { prettyJson } from "./format.js";
+import { RawExchange } from "./RawExchange.js";
 import { resultAsText, ToolResultView } from "./ToolResultView.js";
 
-/** A card's expanded part: the arguments, the result, and the raw JSON, each with a copy button. */
+/**
+ * A card's expanded part: the arguments, the result, the call's JSON-RPC messages and the
+ * card's record as JSON, each with a copy button.
+ */
 export function ToolCardDetails({ card }: { card: ToolCard }) {
   const [raw, setRaw] = useState(false);
   const argumentsJson = prettyJson(card.arguments);
@@ -45,15 +49,16 @@ export function ToolCardDetails({ card }: { card: ToolCard }) {
           ) : null}
         </section>
       ) : null}
-      <section className="detail" aria-label="Raw JSON">
+      {card.exchange !== undefined && card.exchange.length > 0 ? <RawExchange exchange={card.exchange} /> : null}
+      <section className="detail" aria-label="Call record">
         <div className="detail-header">
-          <button type="button" className="button button-small button-quiet" aria-expanded={raw} data-testid="tool-card-raw-toggle" onClick={() => setRaw(!raw)}>
-            {raw ? "Hide raw JSON" : "Show raw JSON"}
+          <button type="button" className="button button-small button-quiet" aria-expanded={raw} data-testid="tool-card-record-toggle" onClick={() => setRaw(!raw)}>
+            {raw ? "Hide call record" : "Show call record"}
           </button>
-          {raw ? <CopyButton text={rawJson} label="Copy raw JSON" /> : null}
+          {raw ? <CopyButton text={rawJson} label="Copy call record" /> : null}
         </div>
         {raw ? (
-          <pre className="code-block" data-testid="tool-card-raw">
+          <pre className="code-block" data-testid="tool-card-record">
             {rawJson}
           </pre>
         ) : null}

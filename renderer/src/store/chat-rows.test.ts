@@ -22,6 +22,16 @@ describe("buildChatRows", () => {
     expect(rows[2]).toMatchObject({ stats, streaming: false, stopped: false });
   });
 
+  it("gives a stored call's card its JSON-RPC exchange (a reopened conversation)", () => {
+    const exchange: NonNullable<ToolCallRecord["exchange"]> = [
+      { direction: "sent", at: 1, message: { jsonrpc: "2.0", id: 0, method: "tools/call", params: { name: "read", arguments: { path: "/a" } } } },
+      { direction: "received", at: 3, message: { jsonrpc: "2.0", id: 0, result: { content: [] } } },
+    ];
+    const messages = [message("a1", "assistant", "", { turnId: "t1", toolCalls: [{ id: "call1", name: "fs_read", arguments: { path: "/a" } }] })];
+    const records: ToolCallRecord[] = [{ id: "call1", conversationId: "c1", turnId: "t1", name: "fs_read", arguments: { path: "/a" }, status: "ok", exchange, startedAt: 1 }];
+    expect(buildChatRows(messages, records, undefined, {})[0]).toMatchObject({ kind: "tool", card: { exchange } });
+  });
+
   it("puts the statistics under the last text of their turn only", () => {
     const messages = [message("a1", "assistant", "first", { turnId: "t1", toolCalls: [] }), message("a2", "assistant", "second", { turnId: "t1" })];
     const rows = buildChatRows(messages, [], undefined, { t1: stats });

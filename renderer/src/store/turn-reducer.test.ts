@@ -59,6 +59,20 @@ describe("reduceTurn", () => {
     expect(turn.items.map((item) => item.kind)).toEqual(["text", "tool", "text"]);
   });
 
+  it("puts the call's raw JSON-RPC exchange on its card when it finishes", () => {
+    const exchange = [
+      { direction: "sent" as const, at: 2_000, message: { jsonrpc: "2.0", id: 4, method: "tools/call", params: { name: "get_weather", arguments: { city: "Paris" } } } },
+      { direction: "received" as const, at: 2_030, message: { jsonrpc: "2.0", id: 4, result: { content: [{ type: "text", text: "sunny" }] } } },
+    ];
+    const running = run([event("toolCallRequested", { toolCallId: "w1", name: "weather_get_weather", arguments: { city: "Paris" } }), event("toolCallStarted", { toolCallId: "w1", queuedMs: 0 })]);
+    expect(running.toolCalls.w1?.exchange).toBeUndefined();
+    const done = reduceTurn(running, event("toolCallFinished", { toolCallId: "w1", status: "ok", result: { content: [{ type: "text", text: "sunny" }], isError: false }, exchange, durationMs: 30, truncatedChars: 0 }));
+    expect(done.toolCalls.w1).toMatchObject({ status: "done", exchange });
+    // A call that never reached its server (denied) has no exchange to show.
+    const denied = run([event("toolCallRequested", { toolCallId: "d1", name: "x", arguments: {} }), event("toolCallFinished", { toolCallId: "d1", status: "denied", error: "no", durationMs: 0, truncatedChars: 0 })]);
+    expect(denied.toolCalls.d1).not.toHaveProperty("exchange");
+  });
+
   it("shows an approval question, then the answer: allowed calls queue, denied ones end", () => {
     const asked = run([
       event("toolCallRequested", { toolCallId: "a", name: "fs_write", arguments: {} }),
@@ -114,6 +128,16 @@ describe("cardFromRecord", () => {
   it("shows a stored call as a card", () => {
     const card = cardFromRecord({ id: "r1", conversationId: "c1", turnId: "t0", name: "fs_read", serverId: "fs", toolName: "read", arguments: { p: 1 }, status: "ok", result: { content: [], isError: false }, queuedMs: 2, durationMs: 30, startedAt: 5 });
     expect(card).toMatchObject({ toolCallId: "r1", status: "done", queuedMs: 2, durationMs: 30, requestedAt: 5, serverId: "fs" });
+  });
+
+  it("keeps a stored call's raw JSON-RPC exchange, so a reopened conversation shows it", () => {
+    const exchange = [
+      { direction: "sent" as const, at: 10, message: { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "read", arguments: { p: 1 } } } },
+      { direction: "received" as const, at: 12, message: { jsonrpc: "2.0", id: 1, result: { content: [] } } },
+    ];
+    const card = cardFromRecord({ id: "r3", conversationId: "c1", turnId: "t0", name: "fs_read", arguments: { p: 1 }, status: "ok", result: { content: [], isError: false }, exchange, startedAt: 5 });
+    expect(card.exchange).toEqual(exchange);
+    expect(cardFromRecord({ id: "r4", conversationId: "c1", turnId: "t0", name: "x", arguments: {}, status: "denied", startedAt: 1 })).not.toHaveProperty("exchange");
   });
 
   it("shows a call that never finished as cancelled", () => {

@@ -3,7 +3,7 @@
  * tool-call cards keyed by `toolCallId`, and the answer's statistics once it finished.
  * Plain functions, no store: the chat slice calls {@link reduceTurn} with each event.
  */
-import type { ApprovalAnswer, ApprovalPolicy, StopReason, ToolCallRecord, ToolResult, TurnEvent } from "../../../app/contract/chat.js";
+import type { ApprovalAnswer, ApprovalPolicy, RawMessage, StopReason, ToolCallRecord, ToolResult, TurnEvent } from "../../../app/contract/chat.js";
 
 /** Where a tool call stands, as its card shows it. */
 export type ToolCardStatus = "waiting-for-approval" | "queued" | "running" | "done" | "error" | "denied" | "cancelled";
@@ -30,6 +30,8 @@ export interface ToolCard {
   durationMs?: number;
   progress?: { progress: number; total?: number; message?: string };
   result?: ToolResult;
+  /** The call's JSON-RPC messages as they crossed the wire (absent when it never reached its server). */
+  exchange?: RawMessage[];
   error?: string;
   /** Characters of the result the model did not read. */
   truncatedChars?: number;
@@ -126,6 +128,7 @@ export function reduceTurn(state: TurnState | undefined, event: TurnEvent): Turn
         const { approval: _approval, ...rest } = card;
         const finished: ToolCard = { ...rest, status: cardStatus(event.status, event.result), durationMs: event.durationMs, truncatedChars: event.truncatedChars };
         if (event.result !== undefined) finished.result = event.result;
+        if (event.exchange !== undefined) finished.exchange = event.exchange;
         if (event.error !== undefined) finished.error = event.error;
         return finished;
       });
@@ -171,6 +174,7 @@ export function cardFromRecord(record: ToolCallRecord): ToolCard {
   if (record.queuedMs !== undefined) card.queuedMs = record.queuedMs;
   if (record.durationMs !== undefined) card.durationMs = record.durationMs;
   if (record.result !== undefined) card.result = record.result;
+  if (record.exchange !== undefined) card.exchange = record.exchange;
   if (record.error !== undefined) card.error = record.error;
   return card;
 }
