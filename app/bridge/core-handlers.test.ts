@@ -2,16 +2,20 @@
 // McpPool running the weather server over stdio, and the scripted model (real llama.cpp).
 // Handlers are called through `dispatch`, as both bindings call them, so every output is
 // also checked against the contract.
-import { mkdtemp, rm } from "node:fs/promises";
+import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { McpPool } from "../../mcp/index.js";
 import type { ChatRunner } from "../../models/runner.js";
 import { SUNNY, ScriptedModel } from "../../tests/chat/turn-fixture.js";
+import { SCRIPTED_MODEL } from "../../tests/fixtures/models.js";
 import { weatherProcessSource, type WeatherOptions } from "../../tests/fixtures/weather-server.js";
 import type { TurnEvent, TurnEventOf } from "../contract/chat.js";
 import type { EventChannel, EventPayload, InvokeChannel, InvokeInput, InvokeOutput } from "../contract/channels.js";
+import { fixedModelHost } from "../fixed-model-host.js";
+import { LocalModelHost } from "../local-model-host.js";
+import type { ModelHost } from "../model-host.js";
 import { ChatStore } from "../store/index.js";
 import { createCoreHandlers, type CoreHandlers } from "./core-handlers.js";
 import { dispatch } from "./dispatch.js";
@@ -29,9 +33,11 @@ class World {
   core!: CoreHandlers;
   store!: ChatStore;
   pool!: McpPool;
+  models!: ModelHost;
   private folder = "";
 
-  static async start(weather: WeatherOptions = {}, options: { noModel?: boolean } = {}): Promise<World> {
+  /** `models` replaces the scripted model's runner (the world disposes it). */
+  static async start(weather: WeatherOptions = {}, options: { noModel?: boolean; models?: (folder: string) => Promise<ModelHost> } = {}): Promise<World> {
     const world = new World();
     world.folder = await mkdtemp(join(tmpdir(), "hearth-bridge-"));
     world.store = ChatStore.open(join(world.folder, "hearth.db"));
@@ -45,12 +51,12 @@ class World {
       tool_timeout_secs: 30,
       max_concurrent_calls: 10,
     });
-    const runner: ChatRunner | undefined = options.noModel ? undefined : await model.runner();
+    const runner: ChatRunner | undefined = options.noModel || options.models ? undefined : await model.runner();
+    world.models = options.models ? await options.models(world.folder) : fixedModelHost(runner);
     world.core = createCoreHandlers({
       store: world.store,
       pool: world.pool,
-      runner: () => runner,
-      modelStatus: () => (runner === undefined ? { state: "none" } : { state: "loaded", description: runner.description }),
+      models: world.models,
       binding: "electron",
       version: "9.9.9",
       emit: (channel, payload) => {
@@ -114,6 +120,7 @@ class World {
 
   async close(): Promise<void> {
     this.core?.dispose();
+    await this.models?.dispose();
     await this.pool?.close();
     this.store?.close();
     await rm(this.folder, { recursive: true, force: true });
@@ -290,6 +297,73 @@ describe("errors carry stable codes", () => {
     await expect(w.invoke("chat.send", { conversationId: id, text: "Hi" })).rejects.toMatchObject({ code: "no_model" });
     expect(w.store.messages(id)).toEqual([]);
     expect(w.turnEvents()).toEqual([]);
+  });
+});
+
+describe("per conversation: which model", () => {
+  /** A models folder with two copies of the scripted model; first.gguf is the default. */
+  async function twoModels(folder: string): Promise<ModelHost> {
+    const modelsFolder = join(folder, "models");
+    await mkdir(modelsFolder);
+    await copyFile(SCRIPTED_MODEL, join(modelsFolder, "first.gguf"));
+    await copyFile(SCRIPTED_MODEL, join(modelsFolder, "second.gguf"));
+    return new LocalModelHost({ modelsFolder, defaultModel: "local:first.gguf", threads: 2, contextSize: 2048, samplingDefaults: { temperature: 0 } });
+  }
+
+  /** Sends `text` without tools (the scripted model then answers at once) and waits for the end. */
+  async function answer(w: World, conversationId: string, text: string) {
+    const { turnId } = await w.invoke("chat.send", { conversationId, text });
+    const finished = await w.waitFor((event) => event.channel === "chat.turnUpdated" && event.payload.type === "turnFinished" && event.payload.turnId === turnId, 60_000);
+    await w.waitFor((event) => event.channel === "conversations.changed" && event.payload.id === conversationId && w.sent.indexOf(event) > w.sent.indexOf(finished));
+    return { turnId, finished: finished.payload as TurnEventOf<"turnFinished"> };
+  }
+
+  it("setModel is kept and shown; the turn runs on the chosen model, and null goes back to the default", async () => {
+    world = await World.start({}, { models: twoModels });
+    const w = world;
+    expect(await w.invoke("models.list", {})).toEqual([
+      { id: "local:first.gguf", label: "first.gguf", kind: "local", sizeBytes: expect.any(Number), loaded: false, isDefault: true },
+      { id: "local:second.gguf", label: "second.gguf", kind: "local", sizeBytes: expect.any(Number), loaded: false, isDefault: false },
+    ]);
+    expect(await w.invoke("model.getStatus", {})).toEqual({ state: "none" });
+    const { id } = await w.invoke("conversations.create", { title: "Second" });
+    await w.invoke("tools.select", { conversationId: id, serverId: "weather", on: false });
+
+    const chosen = await w.invoke("conversations.setModel", { id, modelId: "local:second.gguf" });
+    expect(chosen).toMatchObject({ id, modelId: "local:second.gguf" });
+    expect(w.sent.at(-1)).toEqual({ channel: "conversations.changed", payload: { id } });
+    expect((await w.invoke("conversations.open", { id })).conversation.modelId).toBe("local:second.gguf");
+    expect((await w.invoke("conversations.list", {})).find((conversation) => conversation.id === id)?.modelId).toBe("local:second.gguf");
+
+    const first = await answer(w, id, "Capital of France?");
+    expect(first.finished.text).toBe("The capital of France is Paris.");
+    expect(w.store.turn(first.turnId)?.model).toContain("second.gguf");
+    expect((await w.invoke("conversations.open", { id })).conversation.model).toContain("second.gguf");
+    const statuses = () => w.sent.flatMap((event) => (event.channel === "model.statusChanged" ? [event.payload] : []));
+    expect(statuses().map((status) => status.state)).toEqual(["loading", "loaded"]);
+    expect(statuses().at(-1)?.description).toContain("second.gguf");
+    expect(await w.invoke("model.getStatus", {})).toMatchObject({ state: "loaded", description: expect.stringContaining("second.gguf") });
+    expect((await w.invoke("models.list", {})).map((choice) => `${choice.id}:${choice.loaded}`)).toEqual(["local:first.gguf:false", "local:second.gguf:true"]);
+
+    const back = await w.invoke("conversations.setModel", { id, modelId: null });
+    expect(back.modelId).toBeUndefined();
+    expect((await w.invoke("conversations.open", { id })).conversation.modelId).toBeUndefined();
+    const second = await answer(w, id, "And again?");
+    expect(w.store.turn(second.turnId)?.model).toContain("first.gguf");
+    expect(statuses().map((status) => status.state)).toEqual(["loading", "loaded", "loading", "loaded"]);
+    expect(statuses().at(-1)?.description).toContain("first.gguf");
+  }, 120_000);
+
+  it("setModel refuses an id models.list does not offer, naming it, and an unknown conversation", async () => {
+    world = await World.start();
+    const w = world;
+    const { id } = await w.invoke("conversations.create", {});
+    const [only] = await w.invoke("models.list", {});
+    expect(only).toMatchObject({ kind: "local", loaded: true, isDefault: true });
+    await expect(w.invoke("conversations.setModel", { id, modelId: "local:missing.gguf" })).rejects.toMatchObject({ code: "model_not_found", message: expect.stringContaining("local:missing.gguf") });
+    await expect(w.invoke("conversations.setModel", { id: "nope", modelId: only!.id })).rejects.toMatchObject({ code: "not_found" });
+    expect(w.store.conversation(id)?.modelId).toBeUndefined();
+    expect(await w.invoke("conversations.setModel", { id, modelId: only!.id })).toMatchObject({ modelId: only!.id });
   });
 });
 

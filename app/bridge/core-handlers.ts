@@ -1,23 +1,23 @@
 /**
  * The application core behind the typed contract (app/contract/channels.ts): one handler
- * per invoke channel over the store, the MCP pool and the model, and the events the core
- * sends back (turn steps, server states, conversation changes). Both bindings, Electron's
+ * per invoke channel over the store, the MCP pool and the model host, and the events the
+ * core sends back (turn steps, server states, conversation changes, the model's status). Both bindings, Electron's
  * IPC and the WebSocket bridge of `hearth serve --ui`, take these handlers and run them
  * through `dispatch` (./dispatch.ts), so the two front ends behave the same.
  *
  * A turn runs in the background: `chat.send` resolves once it has started, and its steps
  * arrive as `chat.turnUpdated` events. An approval question parks the call until
- * `approvals.answer` (or the stop button) decides it.
+ * `approvals.answer` (or the stop button) decides it. Each turn runs on its conversation's
+ * chosen model (`conversations.setModel`), or the host's default.
  */
 import type { McpPool, ServerConnection, ServerDefinition, ServerState } from "../../mcp/index.js";
-import type { ChatRunner } from "../../models/runner.js";
 import { Chats } from "../chat/chats.js";
 import type { ApprovalAnswer, TurnEvent } from "../contract/chat.js";
-import type { EventPayload, EventSink, InvokeHandlers, InvokeOutput, ServerSummary } from "../contract/channels.js";
+import type { EventPayload, EventSink, InvokeHandlers, ServerSummary } from "../contract/channels.js";
+import type { ModelHost } from "../model-host.js";
 import type { ChatStore } from "../store/index.js";
 
-/** What the model is doing, as `model.getStatus` reports it. */
-export type ModelStatus = InvokeOutput<"model.getStatus">;
+export type { ModelStatus } from "../contract/channels.js";
 
 /**
  * An error a handler throws on purpose: `code` is stable and crosses the boundary (see
@@ -28,7 +28,9 @@ export class BridgeFailure extends Error {
   override readonly name = "BridgeFailure";
 
   /**
-   * @param code - stable: `not_found`, `no_model`, `busy` (the conversation runs a turn already), `closed` (disposed).
+   * @param code - stable: `not_found`, `model_not_found` (`conversations.setModel` with an id
+   *   `models.list` does not offer), `busy` (the conversation runs a turn already), `closed`
+   *   (disposed). The model host's own failures (`no_model`, …) cross as ModelHostError.
    * @param message - a sentence for people that names what is wrong.
    */
   constructor(
@@ -43,10 +45,12 @@ export class BridgeFailure extends Error {
 export interface CoreHandlerOptions {
   store: ChatStore;
   pool: McpPool;
-  /** The model that runs turns now; undefined while none is loaded (`chat.send` then fails with `no_model`). */
-  runner: () => ChatRunner | undefined;
-  /** What `model.getStatus` answers. */
-  modelStatus: () => ModelStatus;
+  /**
+   * The models turns run on: `models.list`, `model.getStatus` and `model.statusChanged`
+   * come from it, and each turn leases its conversation's model from it (`chat.send`
+   * fails with `no_model` when there is none). The caller disposes it, after the handlers.
+   */
+  models: ModelHost;
   /** Which front end this is, for `app.getInfo`. */
   binding: "electron" | "websocket";
   /** Hearth's version, for `app.getInfo`. */
@@ -64,7 +68,7 @@ export interface CoreHandlers {
 
 /** Builds the handlers of every invoke channel; see the file's comment. */
 export function createCoreHandlers(options: CoreHandlerOptions): CoreHandlers {
-  const { store, pool } = options;
+  const { store, pool, models } = options;
   const emit: EventSink = (channel, payload) => {
     try {
       options.emit(channel, payload);
@@ -75,20 +79,19 @@ export function createCoreHandlers(options: CoreHandlerOptions): CoreHandlers {
   const approvals = new ParkedApprovals();
   /** The running turns by id: what `chat.stop` aborts. */
   const turns = new Map<string, { conversationId: string; controller: AbortController }>();
+  /** Turns not started yet (waiting for their model), by conversation id. */
+  const starting = new Map<string, AbortController>();
   let disposed = false;
 
   const chats = new Chats({
     store,
     pool,
-    runner: () => {
-      const runner = options.runner();
-      if (runner === undefined) throw new BridgeFailure("no_model", "no model is loaded: load a local model or choose a remote provider first");
-      return runner;
-    },
+    runner: models,
     ask: (request, signal) => approvals.wait(request.toolCallId, signal),
   });
 
   const servers = new ServerWatch(pool, (summary) => emit("mcp.serverStateChanged", summary));
+  const stopModelWatch = models.onStatusChanged((status) => emit("model.statusChanged", status));
 
   function conversationChanged(payload: EventPayload<"conversations.changed">): void {
     emit("conversations.changed", payload);
@@ -103,15 +106,16 @@ export function createCoreHandlers(options: CoreHandlerOptions): CoreHandlers {
   function startTurn(conversationId: string, text: string): Promise<{ turnId: string }> {
     if (disposed) throw new BridgeFailure("closed", "Hearth is shutting down");
     // Two turns at once would interleave their messages in one history.
-    for (const turn of turns.values()) {
-      if (turn.conversationId === conversationId) throw new BridgeFailure("busy", "this conversation is answering already: stop that turn first");
-    }
+    const busy = starting.has(conversationId) || [...turns.values()].some((turn) => turn.conversationId === conversationId);
+    if (busy) throw new BridgeFailure("busy", "this conversation is answering already: stop that turn first");
     const controller = new AbortController();
+    starting.set(conversationId, controller);
     return new Promise((resolve, reject) => {
       let turnId: string | undefined;
       const onEvent = (event: TurnEvent) => {
         if (event.type === "turnStarted") {
           turnId = event.turnId;
+          starting.delete(conversationId);
           turns.set(turnId, { conversationId, controller });
           resolve({ turnId });
         } else if (event.type === "turnFinished") {
@@ -137,6 +141,7 @@ export function createCoreHandlers(options: CoreHandlerOptions): CoreHandlers {
           },
         )
         .finally(() => {
+          if (starting.get(conversationId) === controller) starting.delete(conversationId);
           if (turnId === undefined) return;
           turns.delete(turnId);
           try {
@@ -150,7 +155,8 @@ export function createCoreHandlers(options: CoreHandlerOptions): CoreHandlers {
 
   const handlers: InvokeHandlers = {
     "app.getInfo": async () => ({ version: options.version, binding: options.binding }),
-    "model.getStatus": async () => options.modelStatus(),
+    "model.getStatus": async () => models.status(),
+    "models.list": async () => models.list(),
 
     "conversations.list": async (input) => store.listConversations(input),
     "conversations.create": async (input) => {
@@ -164,9 +170,19 @@ export function createCoreHandlers(options: CoreHandlerOptions): CoreHandlers {
       conversationChanged({ id });
       return conversation;
     },
+    "conversations.setModel": async ({ id, modelId }) => {
+      requireConversation(id);
+      if (modelId !== null && !(await models.list()).some((choice) => choice.id === modelId)) {
+        throw new BridgeFailure("model_not_found", `no model "${modelId}" is offered: choose one of models.list`);
+      }
+      const conversation = store.setConversationModel(id, modelId);
+      conversationChanged({ id });
+      return conversation;
+    },
     "conversations.delete": async ({ id }) => {
       // Its turns stop first, so none writes into a conversation that is gone.
       for (const turn of turns.values()) if (turn.conversationId === id) turn.controller.abort();
+      starting.get(id)?.abort();
       const deleted = store.deleteConversation(id);
       if (deleted) conversationChanged({ id, deleted: true });
       return { deleted };
@@ -218,7 +234,9 @@ export function createCoreHandlers(options: CoreHandlerOptions): CoreHandlers {
       if (disposed) return;
       disposed = true;
       servers.dispose();
+      stopModelWatch();
       for (const turn of turns.values()) turn.controller.abort();
+      for (const controller of starting.values()) controller.abort();
       approvals.denyAll();
     },
   };

@@ -2,6 +2,7 @@
 // with a stable code and never a stack. No model, no MCP server needed.
 import { describe, expect, it, vi } from "vitest";
 import { invokeChannels, type InvokeHandlers } from "../contract/channels.js";
+import { ModelHostError } from "../model-host.js";
 import { StoreError } from "../store/index.js";
 import { BridgeFailure } from "./core-handlers.js";
 import { dispatch, INTERNAL_ERROR_MESSAGE } from "./dispatch.js";
@@ -67,6 +68,7 @@ describe("dispatch", () => {
     const run = (error: unknown) => dispatch(handlers({ "conversations.open": async () => Promise.reject(error) }), "conversations.open", { id: "c9" });
     expect(await run(new BridgeFailure("not_found", 'conversation "c9" not found'))).toEqual({ ok: false, error: { code: "not_found", message: 'conversation "c9" not found' } });
     expect(await run(new StoreError("not_found", "gone"))).toEqual({ ok: false, error: { code: "not_found", message: "gone" } });
+    expect(await run(new ModelHostError("no_model", "no model is chosen"))).toEqual({ ok: false, error: { code: "no_model", message: "no model is chosen" } });
     // A numeric code (errno) is no code of ours.
     expect(await run(Object.assign(new Error("EACCES"), { code: 13 }))).toMatchObject({ ok: false, error: { code: "internal_error" } });
     // Neither is something thrown that is not an error.

@@ -3,11 +3,14 @@
  * the CLI use. A turn commits the user's message before the model starts, then each
  * assistant message, tool result and tool call as it completes, so a crash loses at most
  * the answer being streamed; the tool selection and approval rules come from the store.
+ * A turn runs on the conversation's chosen model: it holds a lease on it (app/model-host.ts)
+ * from before its first write until it ends, however it ends.
  */
 import { randomUUID } from "node:crypto";
 import type { McpPool, PoolTool } from "../../mcp/index.js";
 import type { ChatMessage, ChatRunner, SamplingSettings, ToolChoice } from "../../models/runner.js";
-import type { ApprovalPolicy, StoredMessage, ToolSelection, TurnEvent } from "../contract/chat.js";
+import type { ApprovalPolicy, Conversation, StoredMessage, ToolSelection, TurnEvent } from "../contract/chat.js";
+import type { ModelHost, ModelLease } from "../model-host.js";
 import type { ChatStore } from "../store/index.js";
 import { StoreError } from "../store/index.js";
 import { ApprovalGate, policyFor, type ApprovalAsker } from "./approvals.js";
@@ -18,8 +21,12 @@ import { runTurn, type TurnOutcome } from "./turn.js";
 export interface ChatsOptions {
   store: ChatStore;
   pool: McpPool;
-  /** The model that runs the turns; a function when it can change between turns (the user picks another model). */
-  runner: ChatRunner | (() => ChatRunner);
+  /**
+   * What runs the turns: one runner; a function that gives the runner of each turn; or a
+   * {@link ModelHost}, which each turn asks for the conversation's `modelId` (its default
+   * when none is chosen), holding the lease until the turn ends.
+   */
+  runner: ChatRunner | (() => ChatRunner) | ModelHost;
   /** Answers approval questions; without one, calls that need approval are denied. */
   ask?: ApprovalAsker;
   /** Rounds of tool calls per turn. Default 8. */
@@ -60,13 +67,31 @@ export class Chats {
   /**
    * Runs a turn for `text` in the conversation. Resolves when the turn ends, however it
    * ends (see {@link TurnOutcome.stopReason}).
-   * @throws StoreError `not_found` for an unknown conversation (nothing is stored then).
+   * @throws StoreError `not_found` for an unknown conversation; with a {@link ModelHost},
+   *   ModelHostError `no_model`, `model_not_found`, `model_load_failed`, `cancelled` or
+   *   `closed` when no runner could be had. Nothing is stored then.
    */
   async send(conversationId: string, text: string, options: SendOptions = {}): Promise<TurnOutcome> {
-    const { store, pool } = this.options;
-    const conversation = store.conversation(conversationId);
+    const conversation = this.options.store.conversation(conversationId);
     if (conversation === undefined) throw new StoreError("not_found", `conversation "${conversationId}" not found`);
-    const runner = typeof this.options.runner === "function" ? this.options.runner() : this.options.runner;
+    // Waits for the model (another turn may hold it, or it loads) before anything is stored.
+    const lease = await this.lease(conversation.modelId, options.signal);
+    try {
+      return await this.runOn(lease.runner, conversation, text, options);
+    } finally {
+      lease.release();
+    }
+  }
+
+  private async lease(modelId: string | undefined, signal: AbortSignal | undefined): Promise<Pick<ModelLease, "runner" | "release">> {
+    const source = this.options.runner;
+    if (isModelHost(source)) return source.acquire(modelId, signal);
+    return { runner: typeof source === "function" ? source() : source, release: () => {} };
+  }
+
+  private async runOn(runner: ChatRunner, conversation: Conversation, text: string, options: SendOptions): Promise<TurnOutcome> {
+    const { store, pool } = this.options;
+    const conversationId = conversation.id;
     const turnId = randomUUID();
     store.beginTurn(conversationId, turnId, runner.description);
     store.addMessage(conversationId, { turnId, role: "user", content: text });
@@ -156,9 +181,14 @@ export class Chats {
         finishedAt: event.at,
         ...(event.result === undefined ? {} : { result: event.result }),
         ...(event.error === undefined ? {} : { error: event.error }),
+        ...(event.exchange === undefined ? {} : { exchange: event.exchange }),
       });
     }
   }
+}
+
+function isModelHost(source: ChatsOptions["runner"]): source is ModelHost {
+  return typeof source === "object" && typeof (source as Partial<ModelHost>).acquire === "function";
 }
 
 /** A stored message as the model's history holds it. */

@@ -139,29 +139,38 @@ async function remoteFromSettings(): Promise<{ baseUrl: string; model: string; a
 
 /**
  * The UI's side of the server: the store of conversations (in the data folder, so they
- * outlive a restart), the core handlers and their WebSocket bridge, behind a token made
- * at each start.
+ * outlive a restart), the models a conversation may choose (the one the API serves, the
+ * data folder's `models/` and the remote provider), the core handlers and their WebSocket
+ * bridge, behind a token made at each start.
  */
-async function startUi(server: HearthServer, pool: McpPool, served: Served) {
-  const { userDataFolder } = await import("../../models/data-folder.js");
+async function startUi(server: HearthServer, pool: McpPool, served: Served, options: ServeOptions) {
+  const { userDataFolder, defaultModelsFolder } = await import("../../models/data-folder.js");
   const { ChatStore } = await import("../store/index.js");
   const { createCoreHandlers } = await import("../bridge/core-handlers.js");
+  const { LocalModelHost } = await import("../local-model-host.js");
   const { attachUiBridge } = await import("../server/ui-bridge.js");
   const { readFileSync } = await import("node:fs");
   const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
+  const temperature = options.temperature === undefined ? undefined : Number(options.temperature);
+  const remote = options.remoteUrl !== undefined ? { baseUrl: options.remoteUrl, model: options.remoteModel ?? "default", apiKey: process.env.HEARTH_REMOTE_API_KEY } : await remoteFromSettings();
+  const runner = served.runners[0];
+  // The model the API serves is offered as it is; the API keeps using it, so the host never frees it.
+  const preloaded =
+    runner === undefined ? undefined : { modelId: servedModelId(served, runner), runner, description: served.description, dispose: async () => {} };
+  const models = new LocalModelHost({
+    modelsFolder: defaultModelsFolder(),
+    remote,
+    preloaded,
+    threads: options.threads === undefined ? undefined : wholeNumber("threads", options.threads, 1),
+    gpuLayers: options.gpuLayers === "auto" || options.gpuLayers === "max" ? options.gpuLayers : wholeNumber("gpu-layers", options.gpuLayers, 0),
+    contextSize: options.contextSize === "auto" ? "auto" : wholeNumber("context-size", options.contextSize, 1),
+    samplingDefaults: temperature === undefined ? undefined : { temperature },
+  });
   const store = ChatStore.open(join(userDataFolder(), "hearth.db"));
   const token = randomBytes(24).toString("base64url");
   const url = new URL(server.url);
   let emit: EventSink = () => {};
-  const core = createCoreHandlers({
-    store,
-    pool,
-    runner: () => served.runners[0],
-    modelStatus: () => (served.runners.length === 0 ? { state: "none" } : { state: "loaded", description: served.description }),
-    binding: "websocket",
-    version,
-    emit: (channel, payload) => emit(channel, payload),
-  });
+  const core = createCoreHandlers({ store, pool, models, binding: "websocket", version, emit: (channel, payload) => emit(channel, payload) });
   const bridge = attachUiBridge({ httpServer: server.httpServer, host: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port) }, core.handlers, { token });
   emit = bridge.emit;
   return {
@@ -169,9 +178,17 @@ async function startUi(server: HearthServer, pool: McpPool, served: Served) {
     async close() {
       core.dispose();
       await bridge.close();
+      // Frees the models the UI loaded; the served one stays for `served.dispose()`.
+      await models.dispose();
       store.close();
     },
   };
+}
+
+/** The `models.list` id of the served model: `local:<file name>` or `remote:<model name>`. */
+function servedModelId(served: Served, runner: ChatRunner): string {
+  const local = /^local: (.+)$/.exec(runner.description);
+  return local ? `local:${local[1]}` : `remote:${served.id}`;
 }
 
 /** Runs the server until SIGINT or SIGTERM; resolves to the exit code. */
@@ -235,7 +252,7 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
       approval: options.approve,
       ...(options.ui ? { ui: { root: RENDERER_FOLDER } } : {}),
     });
-    const ui = options.ui ? await startUi(server, pool, served) : undefined;
+    const ui = options.ui ? await startUi(server, pool, served, options) : undefined;
     const tools = pool.tools().length;
     output.error(`hearth serve: listening on ${server.url} (${served.runners.length === 0 ? "no model" : `model "${served.id}", ${served.description}`}; ${tools} MCP tool${tools === 1 ? "" : "s"} from ${pool.servers().length} server${pool.servers().length === 1 ? "" : "s"}; parallel ${parallel}${apiKey ? "; API key required" : ""})\n`);
     if (ui) output.error(`hearth serve: the UI is at ${server.url}/#token=${ui.token}\n`);

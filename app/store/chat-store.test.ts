@@ -84,6 +84,28 @@ describe("conversations", () => {
     );
   });
 
+  it("keep their chosen model through a reopen, back to the default with null, without moving in the list", () => {
+    reopened(
+      (store) => {
+        const chosen = store.createConversation({ title: "Chosen" });
+        const other = store.createConversation({ title: "Other" });
+        store.addMessage(other.id, { role: "user", content: "newest" });
+        const set = store.setConversationModel(chosen.id, "local:qwen.gguf");
+        const cleared = store.setConversationModel(other.id, "remote:gpt");
+        return { set, cleared: store.setConversationModel(cleared.id, null) };
+      },
+      (store, { set, cleared }) => {
+        expect(set.modelId).toBe("local:qwen.gguf");
+        expect(store.conversation(set.id)).toEqual(set);
+        expect(cleared.modelId).toBeUndefined();
+        expect("modelId" in store.conversation(cleared.id)!).toBe(false);
+        // The conversation with the newest message stays on top.
+        expect(store.listConversations().map((conversation) => conversation.title)).toEqual(["Other", "Chosen"]);
+        expect(thrown(() => store.setConversationModel("abc", "local:x.gguf")).code).toBe("not_found");
+      },
+    );
+  });
+
   it("refuses a taken id and bad paging", () => {
     using store = ChatStore.open(":memory:");
     store.createConversation({ id: "one" });

@@ -121,6 +121,15 @@ export class ChatStore {
     return this.conversationTable.update(id, patch);
   }
 
+  /**
+   * Chooses the model the conversation's turns run on: a `models.list` id, or `null` for
+   * the app's default. `updatedAt` stays as it is (the list order does not change).
+   * @throws StoreError `not_found` when there is no such conversation.
+   */
+  setConversationModel(id: string, modelId: string | null): Conversation {
+    return this.conversationTable.setModel(id, modelId);
+  }
+
   /** Deletes the conversation with all its messages, turns, tool calls, selection and grants; false when there was none. */
   deleteConversation(id: string): boolean {
     return this.conversationTable.delete(id);

@@ -1,6 +1,6 @@
 /**
- * The `conversations` table: title, system prompt, the model of the last turn, and the
- * times that order the conversation list.
+ * The `conversations` table: title, system prompt, the model chosen for it (`model_id`, a
+ * `models.list` id), the model of the last turn, and the times that order the conversation list.
  */
 import { randomUUID } from "node:crypto";
 import type { Database, Statement } from "better-sqlite3";
@@ -41,6 +41,7 @@ interface ConversationRow {
   title: string;
   system_prompt: string | null;
   model: string | null;
+  model_id: string | null;
   created_at: number;
   updated_at: number;
 }
@@ -52,6 +53,7 @@ export class ConversationTable {
   private readonly listStatement: Statement<[number, number], ConversationRow>;
   private readonly updateStatement: Statement<[ConversationRow]>;
   private readonly touchStatement: Statement<[number, string]>;
+  private readonly setModelStatement: Statement<[string | null, string]>;
   private readonly deleteStatement: Statement<[string]>;
 
   constructor(
@@ -59,8 +61,8 @@ export class ConversationTable {
     private readonly clock: Clock,
   ) {
     this.insertStatement = database.prepare<[ConversationRow]>(
-      `INSERT INTO conversations (id, title, system_prompt, model, created_at, updated_at)
-       VALUES (@id, @title, @system_prompt, @model, @created_at, @updated_at)`,
+      `INSERT INTO conversations (id, title, system_prompt, model, model_id, created_at, updated_at)
+       VALUES (@id, @title, @system_prompt, @model, @model_id, @created_at, @updated_at)`,
     );
     this.selectStatement = database.prepare<[string], ConversationRow>("SELECT * FROM conversations WHERE id = ?");
     // rowid breaks ties between conversations updated in the same millisecond: newer first.
@@ -72,6 +74,7 @@ export class ConversationTable {
        updated_at = @updated_at WHERE id = @id`,
     );
     this.touchStatement = database.prepare<[number, string]>("UPDATE conversations SET updated_at = ? WHERE id = ?");
+    this.setModelStatement = database.prepare<[string | null, string]>("UPDATE conversations SET model_id = ? WHERE id = ?");
     this.deleteStatement = database.prepare<[string]>("DELETE FROM conversations WHERE id = ?");
   }
 
@@ -87,6 +90,7 @@ export class ConversationTable {
       title: init.title ?? defaultTitle,
       system_prompt: init.systemPrompt ?? null,
       model: null,
+      model_id: null,
       created_at: now,
       updated_at: now,
     };
@@ -125,6 +129,18 @@ export class ConversationTable {
     });
   }
 
+  /**
+   * Sets the model chosen for the conversation (a `models.list` id; `null`: the app's
+   * default). Leaves `updatedAt` alone: choosing a model is not activity that should move
+   * the conversation up the list. `not_found` when there is no such conversation.
+   */
+  setModel(id: string, modelId: string | null): Conversation {
+    return inWriteTransaction(this.database, () => {
+      if (this.setModelStatement.run(modelId, id).changes === 0) throw notFound("conversation", id);
+      return toConversation(this.selectStatement.get(id)!);
+    });
+  }
+
   /** Deletes the conversation and, by cascade, everything of it; false when there was none. */
   delete(id: string): boolean {
     return this.deleteStatement.run(id).changes > 0;
@@ -147,6 +163,7 @@ function toConversation(row: ConversationRow): Conversation {
     title: row.title,
     ...(row.system_prompt === null ? {} : { systemPrompt: row.system_prompt }),
     ...(row.model === null ? {} : { model: row.model }),
+    ...(row.model_id === null ? {} : { modelId: row.model_id }),
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

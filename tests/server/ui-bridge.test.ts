@@ -2,6 +2,7 @@
 // HearthServer on a free loopback port (the scripted model through real llama.cpp, the
 // weather MCP server over stdio), the bridge attached with a token and the core's
 // handlers, and clients speaking the `ws` protocol.
+import { fixedModelHost } from "../../app/fixed-model-host.js";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -137,8 +138,7 @@ describe("the UI bridge over WebSocket", () => {
     core = createCoreHandlers({
       store,
       pool,
-      runner: () => runner,
-      modelStatus: () => ({ state: "loaded", description: runner.description }),
+      models: fixedModelHost(runner),
       binding: "websocket",
       version: "0.1.0",
       emit: (channel, payload) => bridge.emit(channel, payload),

@@ -2,10 +2,11 @@ import { useShallow } from "zustand/react/shallow";
 import { useHearth } from "../store/index.js";
 import { selectSelectedConversation } from "../store/selectors.js";
 import { Icon } from "./Icon.js";
+import { ModelPicker } from "./ModelPicker.js";
 
 const MODEL_LABELS = { none: "No model", loading: "Loading model…", loaded: "Model ready", error: "Model failed" } as const;
 
-/** The open conversation's title, the model and servers at a glance, and the tools panel switch. */
+/** The open conversation's title and model picker, the model and servers at a glance, and the tools panel switch. */
 export function Header() {
   const title = useHearth((state) => selectSelectedConversation(state)?.title);
   const model = useHearth((state) => state.model);
@@ -23,6 +24,7 @@ export function Header() {
     <header className="main-header">
       <h1 className="main-title">{title ?? "Hearth"}</h1>
       <div className="header-status">
+        <ModelPicker />
         {model !== undefined ? (
           <span className={`pill pill-model-${model.state}`} data-testid="model-status" title={model.error ?? model.description}>
             {model.state === "loaded" && model.description !== undefined ? model.description : MODEL_LABELS[model.state]}

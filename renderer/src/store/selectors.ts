@@ -21,8 +21,10 @@ export function selectSelectedConversation(state: Pick<HearthState, "selectedCon
 export type EmptyStateKind = "no-model" | "no-conversation" | "new-conversation";
 
 /** What the empty chat shows (the chat calls it only when it has no rows). */
-export function selectEmptyStateKind(state: Pick<HearthState, "model" | "selectedConversationId" | "conversationsLoaded">): EmptyStateKind | undefined {
-  if (state.model !== undefined && state.model.state !== "loaded" && state.model.state !== "loading") return "no-model";
+export function selectEmptyStateKind(state: Pick<HearthState, "model" | "modelChoices" | "modelChoicesLoaded" | "selectedConversationId" | "conversationsLoaded">): EmptyStateKind | undefined {
+  // A model is loaded on the first turn that needs it: "no model" means none to choose from.
+  const loaded = state.model?.state === "loaded" || state.model?.state === "loading";
+  if (!loaded && state.modelChoicesLoaded && state.modelChoices.length === 0) return "no-model";
   if (state.selectedConversationId !== undefined) return "new-conversation";
   return state.conversationsLoaded ? "no-conversation" : undefined;
 }

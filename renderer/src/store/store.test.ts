@@ -1,14 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { Conversation, TurnEvent } from "../../../app/contract/chat.js";
-import type { ServerSummary } from "../../../app/contract/channels.js";
+import type { ModelChoice, ServerSummary } from "../../../app/contract/channels.js";
 import { BridgeClientError } from "../bridge/types.js";
 import { fakeClient, settle, type FakeHandlers } from "./fake-client.js";
+import { choiceLabel, defaultChoiceLabel, selectModelChoices } from "./models-slice.js";
 import { selectEmptyStateKind, selectNoServers, selectOpenTurn, selectTurnRunning } from "./selectors.js";
 import { connectEvents, createHearthStore } from "./store.js";
 import { groupToolsByServer } from "./tools-slice.js";
 
 const conversation = (id: string, title = "New conversation"): Conversation => ({ id, title, createdAt: 1, updatedAt: 1 });
 const server = (id: string, status: ServerSummary["status"] = "running"): ServerSummary => ({ id, transport: "Process", enabled: true, status, tools: 2 });
+const choice = (id: string, extra: Partial<ModelChoice> = {}): ModelChoice => ({ id, label: id.replace(/^local:/, ""), kind: "local", loaded: false, isDefault: false, ...extra });
+const CHOICES = [choice("local:first.gguf", { isDefault: true, loaded: true }), choice("local:second.gguf")];
 const turnEvent = (body: Record<string, unknown>): TurnEvent => ({ id: `t1:${String(body.type)}`, turnId: "t1", conversationId: "c1", at: 5, ...body }) as TurnEvent;
 
 function setup(handlers: FakeHandlers = {}) {
@@ -21,6 +24,7 @@ function setup(handlers: FakeHandlers = {}) {
     "chat.send": () => ({ turnId: "t1" }),
     "chat.stop": () => ({ stopped: true }),
     "tools.list": () => [],
+    "models.list": () => CHOICES,
     ...handlers,
   });
   const store = createHearthStore(fake.client);
@@ -142,12 +146,61 @@ describe("the store", () => {
   });
 });
 
+describe("the models slice", () => {
+  it("lists the models when the connection opens, and again when the model's status changes", async () => {
+    let listed = CHOICES;
+    const { store, setStatus, emit, calls } = setup({ "models.list": () => listed });
+    setStatus("open");
+    await settle();
+    expect(selectModelChoices(store.getState())).toEqual(CHOICES);
+    expect(store.getState().modelChoicesLoaded).toBe(true);
+
+    listed = [choice("local:first.gguf", { isDefault: true }), choice("local:second.gguf", { loaded: true })];
+    emit("model.statusChanged", { state: "loaded", description: "local: second.gguf (cpu, 2 threads)" });
+    await settle();
+    expect(calls.filter((call) => call.channel === "models.list")).toHaveLength(2);
+    expect(store.getState().model).toEqual({ state: "loaded", description: "local: second.gguf (cpu, 2 threads)" });
+    expect(store.getState().modelChoices.find((known) => known.loaded)?.id).toBe("local:second.gguf");
+  });
+
+  it("chooses a conversation's model, and back to the default, showing what the core stored", async () => {
+    const { store, calls } = setup({
+      "conversations.setModel": ({ id, modelId }) => ({ ...conversation(id), ...(modelId === null ? {} : { modelId }) }),
+    });
+    await store.getState().createConversation();
+    await store.getState().chooseModel("c1", "local:second.gguf");
+    expect(calls.find((call) => call.channel === "conversations.setModel")?.input).toEqual({ id: "c1", modelId: "local:second.gguf" });
+    expect(store.getState().conversations.find((known) => known.id === "c1")?.modelId).toBe("local:second.gguf");
+    await store.getState().chooseModel("c1", null);
+    expect(store.getState().conversations.find((known) => known.id === "c1")?.modelId).toBeUndefined();
+  });
+
+  it("says why a choice was refused", async () => {
+    const { store } = setup({ "conversations.setModel": () => Promise.reject(new BridgeClientError("model_not_found", 'no model "local:gone.gguf" is offered')) });
+    await store.getState().createConversation();
+    await store.getState().chooseModel("c1", "local:gone.gguf");
+    expect(store.getState().notice).toEqual({ code: "model_not_found", message: 'no model "local:gone.gguf" is offered' });
+    expect(store.getState().conversations.find((known) => known.id === "c1")?.modelId).toBeUndefined();
+  });
+
+  it("labels the default option after the default model, and the loaded one", () => {
+    expect(defaultChoiceLabel(CHOICES)).toBe("Default (first.gguf)");
+    expect(defaultChoiceLabel([choice("local:x.gguf")])).toBe("Default (none)");
+    expect(CHOICES.map(choiceLabel)).toEqual(["first.gguf · loaded", "second.gguf"]);
+  });
+});
+
 describe("selectors", () => {
   it("says why the chat is empty", () => {
-    expect(selectEmptyStateKind({ model: { state: "none" }, selectedConversationId: "c1", conversationsLoaded: true })).toBe("no-model");
-    expect(selectEmptyStateKind({ model: { state: "loaded" }, selectedConversationId: undefined, conversationsLoaded: true })).toBe("no-conversation");
-    expect(selectEmptyStateKind({ model: { state: "loaded" }, selectedConversationId: "c1", conversationsLoaded: true })).toBe("new-conversation");
-    expect(selectEmptyStateKind({ model: undefined, selectedConversationId: undefined, conversationsLoaded: false })).toBeUndefined();
+    const none = { modelChoices: [], modelChoicesLoaded: true };
+    const some = { modelChoices: CHOICES, modelChoicesLoaded: true };
+    expect(selectEmptyStateKind({ model: { state: "none" }, ...none, selectedConversationId: "c1", conversationsLoaded: true })).toBe("no-model");
+    // Nothing loaded yet, but models to choose from: the first turn loads one.
+    expect(selectEmptyStateKind({ model: { state: "none" }, ...some, selectedConversationId: "c1", conversationsLoaded: true })).toBe("new-conversation");
+    expect(selectEmptyStateKind({ model: { state: "none" }, modelChoices: [], modelChoicesLoaded: false, selectedConversationId: "c1", conversationsLoaded: true })).toBe("new-conversation");
+    expect(selectEmptyStateKind({ model: { state: "loaded" }, ...none, selectedConversationId: undefined, conversationsLoaded: true })).toBe("no-conversation");
+    expect(selectEmptyStateKind({ model: { state: "loaded" }, ...some, selectedConversationId: "c1", conversationsLoaded: true })).toBe("new-conversation");
+    expect(selectEmptyStateKind({ model: undefined, modelChoices: [], modelChoicesLoaded: false, selectedConversationId: undefined, conversationsLoaded: false })).toBeUndefined();
   });
 
   it("says there is no server only once the list is loaded", () => {

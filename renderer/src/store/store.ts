@@ -8,6 +8,7 @@ import type { BridgeClient, ConnectionStatus } from "../bridge/types.js";
 import { createAppSlice } from "./app-slice.js";
 import { createChatSlice, withTurnEvent } from "./chat-slice.js";
 import { createConversationsSlice } from "./conversations-slice.js";
+import { createModelsSlice } from "./models-slice.js";
 import { createServersSlice, upsertServer } from "./servers-slice.js";
 import { createToolsSlice } from "./tools-slice.js";
 import type { HearthState } from "./types.js";
@@ -20,6 +21,7 @@ export function hearthState(client: BridgeClient): StateCreator<HearthState> {
     ...createChatSlice(client)(...parts),
     ...createToolsSlice(client)(...parts),
     ...createServersSlice(client)(...parts),
+    ...createModelsSlice(client)(...parts),
   });
 }
 
@@ -37,14 +39,18 @@ export function connectEvents(store: StoreApi<HearthState>, client: BridgeClient
   const unsubscribe = [
     client.on("chat.turnUpdated", (event) => store.setState((state) => withTurnEvent(state, event))),
     client.on("mcp.serverStateChanged", (summary) => store.setState((state) => ({ servers: upsertServer(state.servers, summary) }))),
-    client.on("model.statusChanged", (model) => store.setState({ model })),
+    client.on("model.statusChanged", (model) => {
+      store.setState({ model });
+      // Which model is loaded shows in the picker.
+      void store.getState().loadModelChoices();
+    }),
     client.on("conversations.changed", (change) => void store.getState().conversationChanged(change)),
     client.onStatus((status) => {
       // After a lost connection the turns on screen missed events: the reloaded history
       // shows what was stored, and a turn still running starts over from its next event.
       if (status === "open" && previous === "closed") store.setState({ turns: {} });
       store.setState({ connection: status });
-      if (status === "open" && previous !== "open") void store.getState().refresh();
+      if (status === "open" && previous !== "open") void Promise.all([store.getState().refresh(), store.getState().loadModelChoices()]);
       previous = status;
     }),
   ];

@@ -1,14 +1,14 @@
 /**
- * The shape of the one bound store: five slices, each with its values and the actions
+ * The shape of the one bound store: six slices, each with its values and the actions
  * that change them through the bridge client.
  */
 import type { StateCreator } from "zustand";
 import type { ApprovalAnswer, Conversation, StoredMessage, ToolCallRecord } from "../../../app/contract/chat.js";
-import type { InvokeOutput, ServerSummary } from "../../../app/contract/channels.js";
+import type { InvokeOutput, ModelChoice, ServerSummary } from "../../../app/contract/channels.js";
 import type { ConnectionStatus } from "../bridge/types.js";
 import type { AnswerStats, TurnState } from "./turn-reducer.js";
 
-export type { Conversation, ServerSummary };
+export type { Conversation, ModelChoice, ServerSummary };
 export type SearchHit = InvokeOutput<"conversations.search">[number];
 export type ModelStatus = InvokeOutput<"model.getStatus">;
 export type ConversationTool = InvokeOutput<"tools.list">[number];
@@ -86,7 +86,17 @@ export interface ServersSlice {
   restartServer(id: string): Promise<void>;
 }
 
-export type HearthState = AppSlice & ConversationsSlice & ChatSlice & ToolsSlice & ServersSlice;
+/** The models a conversation can run on, and choosing one for a conversation. */
+export interface ModelsSlice {
+  /** In the core's order (`models.list`); empty until loaded. */
+  modelChoices: ModelChoice[];
+  modelChoicesLoaded: boolean;
+  loadModelChoices(): Promise<void>;
+  /** Runs the conversation's next turns on `modelId` (`null`: the default model). */
+  chooseModel(conversationId: string, modelId: string | null): Promise<void>;
+}
+
+export type HearthState = AppSlice & ConversationsSlice & ChatSlice & ToolsSlice & ServersSlice & ModelsSlice;
 
 /** A slice's creator: it sees (and may call) the whole store. */
 export type SliceCreator<Slice> = StateCreator<HearthState, [], [], Slice>;
