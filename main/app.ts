@@ -50,6 +50,12 @@ export interface DesktopAppOptions {
   preloadPath?: string;
   /** A development server to load instead of the built renderer; only honoured when not packaged. Default: `HEARTH_RENDERER_URL`. */
   devServerUrl?: string;
+  /**
+   * The data folder (Electron's `userData`: the database, MCP config, models, window state
+   * and secrets). Default: Electron's own. main/index.ts passes Hearth's, so the desktop app
+   * and the `hearth` CLI share conversations and models.
+   */
+  dataFolder?: string;
   /** Where faults go (never a secret's value). Default: `console.error`. */
   log?(message: string, error?: unknown): void;
 }
@@ -71,6 +77,9 @@ export async function startDesktopApp(options: DesktopAppOptions): Promise<void>
   const electron = await loadElectron();
   const { app, BrowserWindow: Window, Menu, dialog, ipcMain, protocol, safeStorage, screen, session, shell } = electron;
   const log = options.log ?? ((message: string, error?: unknown) => console.error(`hearth: ${message}`, error ?? ""));
+
+  // Before the lock and `ready`: both read the userData path.
+  if (options.dataFolder !== undefined) app.setPath("userData", options.dataFolder);
 
   // A second launch focuses the first window and ends (one database, one set of MCP servers).
   if (!app.requestSingleInstanceLock()) {

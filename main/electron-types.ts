@@ -50,6 +50,7 @@ export interface App {
   quit(): void;
   exit(exitCode?: number): void;
   getPath(name: "userData"): string;
+  setPath(name: "userData", path: string): void;
   getAppPath(): string;
   getVersion(): string;
   on(event: "before-quit", listener: (event: QuitEvent) => void): unknown;

@@ -1,0 +1,130 @@
+/**
+ * The core of the desktop app, as Electron's main process starts it (main/index.ts →
+ * `startDesktopApp({ createCore })`): the conversation store, the MCP servers of the data
+ * folder's `mcp-config.json`, the models of its `models/` folder (or a remote provider),
+ * and the handlers of every channel over them. Plain Node: nothing here imports
+ * `electron`, so it is tested as it is.
+ *
+ * A broken `mcp-config.json` does not stop the app: it starts with no servers and says
+ * why, so the user can still chat and fix the file.
+ */
+import { existsSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import { McpPool, formatConfigIssues, parseMcpConfig, readMcpConfigFile, type McpConfig } from "../mcp/index.js";
+import { createCoreHandlers } from "./bridge/core-handlers.js";
+import type { EventSink, InvokeHandlers } from "./contract/channels.js";
+import { LocalModelHost } from "./local-model-host.js";
+import { ChatStore } from "./store/index.js";
+
+/** The OS secret store as the core uses it (main/secrets.ts `SecretStore` in Electron). */
+export interface SecretVault {
+  get(name: string): Promise<string | undefined>;
+  set(name: string, value: string): Promise<void>;
+  status(name: string): Promise<"set" | "not set">;
+  delete(name: string): Promise<boolean>;
+}
+
+/** What {@link createDesktopCore} is given by the main process. */
+export interface DesktopCoreContext {
+  /** Where events for the window go. */
+  emit: EventSink;
+  /** Where API keys live, encrypted by the OS. */
+  secrets: SecretVault;
+  /** The data folder: `hearth.db`, `mcp-config.json` and `models/` are inside. */
+  userDataFolder: string;
+  /** Hearth's version, for `app.getInfo`. */
+  version: string;
+  /** Where faults that reach nobody else go. Default: `console.error`. */
+  log?(message: string): void;
+}
+
+/** The running core: what the window's channels call, and how to stop it all. */
+export interface DesktopCore {
+  handlers: InvokeHandlers;
+  /** Stops every turn, the MCP servers and the model, then closes the store. */
+  shutdown(): Promise<void>;
+}
+
+/** The setting naming the model a conversation without a choice runs on (a `models.list` id). */
+export const DEFAULT_MODEL_SETTING = "models.default";
+/** The setting holding the sampling temperature when a conversation gives none (0 to 2; default the runner's, 0.7). */
+export const TEMPERATURE_SETTING = "inference.temperature";
+/** The setting naming a remote OpenAI-compatible provider: `{ baseUrl, model }`. */
+export const REMOTE_SETTING = "inference.remote";
+/** The secret holding the remote provider's API key. */
+export const REMOTE_API_KEY_SECRET = "inference.remote.apiKey";
+
+/** Starts the desktop core over `context.userDataFolder`; see the file's comment. */
+export async function createDesktopCore(context: DesktopCoreContext): Promise<DesktopCore> {
+  const log = context.log ?? ((message: string) => console.error(`hearth: ${message}`));
+  const folder = context.userDataFolder;
+  await mkdir(folder, { recursive: true });
+  const store = ChatStore.open(join(folder, "hearth.db"));
+  const pool = new McpPool();
+  let models: LocalModelHost | undefined;
+  let core: ReturnType<typeof createCoreHandlers> | undefined;
+  try {
+    const config = await readServers(join(folder, "mcp-config.json"), log);
+    // Servers start in the background: a slow or failing one is a state the UI shows.
+    void pool.apply(config).catch((error: unknown) => log(`the MCP servers could not start: ${String(error)}`));
+    models = new LocalModelHost({
+      modelsFolder: join(folder, "models"),
+      defaultModel: store.setting<string>(DEFAULT_MODEL_SETTING),
+      remote: await remoteProvider(store, context.secrets),
+      samplingDefaults: temperatureSetting(store),
+    });
+    core = createCoreHandlers({ store, pool, models, binding: "electron", version: context.version, emit: context.emit });
+  } catch (error) {
+    await pool.close();
+    await models?.dispose();
+    store.close();
+    throw error;
+  }
+  const running = core;
+  const host = models;
+  let stopped: Promise<void> | undefined;
+  return {
+    handlers: running.handlers,
+    shutdown: () =>
+      (stopped ??= (async () => {
+        running.dispose();
+        await Promise.allSettled([pool.close(), host.dispose()]);
+        store.close();
+      })()),
+  };
+}
+
+/** The data folder's MCP config; none (no servers) when the file is missing or invalid. */
+async function readServers(path: string, log: (message: string) => void): Promise<McpConfig> {
+  if (!existsSync(path)) return noServers();
+  try {
+    const result = await readMcpConfigFile(path);
+    if (result.ok) return result.config;
+    log(`${path} is not a valid MCP config, so no MCP server was started:\n${formatConfigIssues(result.issues)}`);
+  } catch (error) {
+    log(error instanceof Error ? error.message : String(error));
+  }
+  return noServers();
+}
+
+function noServers(): McpConfig {
+  const empty = parseMcpConfig({ servers: [] });
+  if (!empty.ok) throw new Error("the empty MCP config does not validate");
+  return empty.config;
+}
+
+function temperatureSetting(store: ChatStore): { temperature: number } | undefined {
+  const temperature = store.setting<unknown>(TEMPERATURE_SETTING);
+  return typeof temperature === "number" && temperature >= 0 && temperature <= 2 ? { temperature } : undefined;
+}
+
+/** The remote provider the settings name, with its API key from the secret store. */
+async function remoteProvider(store: ChatStore, secrets: SecretVault): Promise<{ baseUrl: string; model: string; apiKey?: string } | undefined> {
+  const remote = store.setting<{ baseUrl?: unknown; model?: unknown }>(REMOTE_SETTING);
+  if (typeof remote?.baseUrl !== "string" || typeof remote.model !== "string") return undefined;
+  const apiKey = await secrets.get(REMOTE_API_KEY_SECRET);
+  return { baseUrl: remote.baseUrl, model: remote.model, ...(apiKey !== undefined ? { apiKey } : {}) };
+}
+
+export { userDataFolder } from "../models/data-folder.js";
