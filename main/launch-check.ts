@@ -76,12 +76,12 @@ export function canLaunchElectron(environment: LaunchEnvironment, fs: LaunchFile
     return {
       ok: false,
       code: "electron_binary_missing",
-      reason: `the electron package has no binary (${pathFile} is missing: its download failed or was skipped); reinstall it with network access`,
+      reason: `the electron package has no binary (${pathFile} is missing: its download failed or was skipped); run npm start again with network access, or npx install-electron`,
     };
   }
   const executable = overrideFolder !== undefined ? join(overrideFolder, relativeExecutable ?? "electron") : join(packageFolder, "dist", relativeExecutable ?? "electron");
   if (!fs.existsSync(executable)) {
-    return { ok: false, code: "electron_binary_missing", reason: `the Electron binary ${executable} does not exist; reinstall the electron package` };
+    return { ok: false, code: "electron_binary_missing", reason: `the Electron binary ${executable} does not exist; run npm start again with network access, or npx install-electron` };
   }
   return { ok: true, executable };
 }

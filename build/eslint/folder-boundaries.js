@@ -9,7 +9,10 @@ import path from "node:path";
  * the only ones it may).
  */
 export const BOUNDARIES = [
-  { folder: "app/contract", only: ["app/contract"], onlyPackages: ["zod"] },
+  // The config's zod schemas are shared with the renderer, which validates the MCP server
+  // form with them: the contract may import that one file, which must itself stay zod only.
+  { folder: "app/contract", only: ["app/contract", "mcp/config/schema.js", "mcp/config/schema.ts"], onlyPackages: ["zod"] },
+  { folder: "mcp/config/schema.ts", only: ["mcp/config/schema.ts"], onlyPackages: ["zod"] },
   { folder: "mcp", folders: ["app", "models", "main", "renderer"], packages: ["electron", "react", "react-dom", "node-llama-cpp"] },
   { folder: "models", folders: ["app", "mcp", "main", "renderer"], packages: ["electron", "react", "react-dom", "@modelcontextprotocol/sdk"] },
   { folder: "renderer", only: ["renderer", "app/contract"], packages: ["electron", "node-llama-cpp", "@modelcontextprotocol/sdk"] },
