@@ -24,6 +24,7 @@ describe("folder boundaries", () => {
     ["app/cli/example.ts", "electron", "app/ may not import electron"],
     ["app/contract/example.ts", "../cli/main.js", "app/contract/ may import only app/contract/"],
     ["app/contract/example.ts", "node:fs", "app/contract/ may not use Node"],
+    ["app/contract/example.ts", "../../mcp/config/load.js", "app/contract/ may import only app/contract/"],
     ["renderer/chat/example.ts", "../../mcp/index.js", "renderer/ may import only renderer/ and app/contract/"],
     ["renderer/example.ts", "../app/cli/main.js", "renderer/ may import only renderer/ and app/contract/"],
   ])("%s importing %s is refused", async (filePath, specifier, expected) => {
@@ -34,6 +35,7 @@ describe("folder boundaries", () => {
     ["app/cli/example.ts", "../../mcp/index.js"],
     ["renderer/example.ts", "../app/contract/channels.js"],
     ["app/contract/example.ts", "zod"],
+    ["app/contract/example.ts", "../../mcp/config/schema.js"],
     ["mcp/pool/example.ts", "../connection/state.js"],
   ])("%s may import %s", async (filePath, specifier) => {
     expect(await boundaryErrors(filePath, importing(specifier))).toEqual([]);

@@ -10,36 +10,26 @@
  * `approvals.answer` (or the stop button) decides it. Each turn runs on its conversation's
  * chosen model (`conversations.setModel`), or the host's default.
  */
+import { join } from "node:path";
+import { userDataFolder } from "../../models/data-folder.js";
 import type { McpPool, ServerConnection, ServerDefinition, ServerState } from "../../mcp/index.js";
 import { Chats } from "../chat/chats.js";
 import type { ApprovalAnswer, TurnEvent } from "../contract/chat.js";
 import type { EventPayload, EventSink, InvokeHandlers, ServerSummary } from "../contract/channels.js";
 import type { ModelHost } from "../model-host.js";
 import type { ChatStore } from "../store/index.js";
+import { AppLog } from "../log.js";
+import type { SecretVault } from "../secret-vault.js";
+import { BridgeFailure } from "./failure.js";
+import type { PageContext } from "./page-context.js";
+import { createMcpConfigHandlers } from "./mcp-config-handlers.js";
+import { createModelsHandlers } from "./models-handlers.js";
+import { createSettingsHandlers } from "./settings-handlers.js";
+
+export { BridgeFailure };
 
 export type { ModelStatus } from "../contract/channels.js";
 
-/**
- * An error a handler throws on purpose: `code` is stable and crosses the boundary (see
- * `dispatch`); the message is for people. Errors of the store (`StoreError`) and of the
- * MCP client carry codes of their own and cross as they are.
- */
-export class BridgeFailure extends Error {
-  override readonly name = "BridgeFailure";
-
-  /**
-   * @param code - stable: `not_found`, `model_not_found` (`conversations.setModel` with an id
-   *   `models.list` does not offer), `busy` (the conversation runs a turn already), `closed`
-   *   (disposed). The model host's own failures (`no_model`, …) cross as ModelHostError.
-   * @param message - a sentence for people that names what is wrong.
-   */
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
 
 /** What {@link createCoreHandlers} joins. */
 export interface CoreHandlerOptions {
@@ -57,6 +47,14 @@ export interface CoreHandlerOptions {
   version: string;
   /** Where events go; a sink that throws does not stop the core. */
   emit: EventSink;
+  /** The mcp-config.json the servers page edits. Default: `mcp-config.json` in `dataFolder`. */
+  mcpConfigPath?: string;
+  /** The data folder (the settings page shows it). Default: Hearth's (models/data-folder.ts). */
+  dataFolder?: string;
+  /** The OS secret store, in the desktop app. */
+  secrets?: SecretVault;
+  /** The app's log. Default: a new one. */
+  log?: AppLog;
 }
 
 /** The handlers, and how to stop what they started. */
@@ -153,6 +151,18 @@ export function createCoreHandlers(options: CoreHandlerOptions): CoreHandlers {
     });
   }
 
+  const dataFolder = options.dataFolder ?? userDataFolder();
+  const pageContext: PageContext = {
+    store,
+    pool,
+    models,
+    dataFolder,
+    mcpConfigPath: options.mcpConfigPath ?? join(dataFolder, "mcp-config.json"),
+    secrets: options.secrets,
+    log: options.log ?? new AppLog(),
+    emit,
+  };
+
   const handlers: InvokeHandlers = {
     "app.getInfo": async () => ({ version: options.version, binding: options.binding }),
     "model.getStatus": async () => models.status(),
@@ -216,6 +226,9 @@ export function createCoreHandlers(options: CoreHandlerOptions): CoreHandlers {
     },
 
     "mcp.listServers": async () => servers.list(),
+    ...createMcpConfigHandlers(pageContext),
+    ...createModelsHandlers(pageContext),
+    ...createSettingsHandlers(pageContext),
     "mcp.restartServer": async ({ id }) => {
       const connection = pool.server(id);
       if (connection === undefined) {

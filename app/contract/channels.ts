@@ -17,6 +17,9 @@ import {
   ToolSelectionSchema,
   TurnEventSchema,
 } from "./chat.js";
+import { mcpInvokeChannels } from "./mcp-channels.js";
+import { modelsEventChannels, modelsInvokeChannels } from "./models-channels.js";
+import { settingsInvokeChannels } from "./settings-channels.js";
 
 const Id = z.string().min(1);
 const Empty = z.object({}).strict();
@@ -60,6 +63,18 @@ export const ModelStatusSchema = z.object({
   /** `local: x.gguf` or `remote: …`. */
   description: z.string().optional(),
   error: z.string().optional(),
+  /** The `models.list` id of the model loading or loaded. */
+  modelId: z.string().optional(),
+  /** While loading: how far, from 0 to 1. */
+  progress: z.number().min(0).max(1).optional(),
+  /** Once loaded: where it runs (`cpu`, `cuda`, `vulkan`, `metal`, or `remote`). */
+  backend: z.string().optional(),
+  /** Once loaded: layers offloaded to the GPU, of `totalLayers`. */
+  gpuLayers: z.number().optional(),
+  totalLayers: z.number().optional(),
+  /** Once loaded: GPU memory the model and context use, in bytes. */
+  vramBytes: z.number().optional(),
+  contextSize: z.number().optional(),
 });
 export type ModelStatus = z.infer<typeof ModelStatusSchema>;
 
@@ -105,6 +120,9 @@ export const invokeChannels = {
   "tools.select": { input: z.object({ conversationId: Id, serverId: Id, toolName: z.string().min(1).optional(), on: z.boolean() }).strict(), output: ToolSelectionSchema },
   "mcp.listServers": { input: Empty, output: z.array(ServerSummarySchema) },
   "mcp.restartServer": { input: z.object({ id: Id }).strict(), output: ServerSummarySchema },
+  ...mcpInvokeChannels,
+  ...modelsInvokeChannels,
+  ...settingsInvokeChannels,
 } as const;
 
 /** Core → renderer. */
@@ -115,6 +133,7 @@ export const eventChannels = {
   /** A conversation was created, renamed, deleted or got messages. */
   "conversations.changed": z.object({ id: z.string(), deleted: z.boolean().optional() }),
   "model.statusChanged": ModelStatusSchema,
+  ...modelsEventChannels,
 } as const;
 
 export type InvokeChannel = keyof typeof invokeChannels;

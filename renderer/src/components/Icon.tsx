@@ -9,6 +9,9 @@ const PATHS = {
   stop: "M7 7h10v10H7z",
   send: "M5 12h13M13 6l6 6-6 6",
   search: "M11 18a7 7 0 1 1 0-14 7 7 0 0 1 0 14zM16 16l4 4",
+  chat: "M4 5h16v11H9l-5 4V5z",
+  model: "M6 6h12v12H6zM9 3v3M15 3v3M9 18v3M15 18v3M3 9h3M3 15h3M18 9h3M18 15h3",
+  settings: "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM12 2v3M12 19v3M2 12h3M19 12h3M4.9 4.9l2.1 2.1M17 17l2.1 2.1M4.9 19.1L7 17M17 7l2.1-2.1",
 } as const;
 
 export type IconName = keyof typeof PATHS;

@@ -9,6 +9,10 @@ export const createAppSlice =
   (client: BridgeClient): SliceCreator<AppSlice> =>
   (set, get) => ({
     connection: "connecting",
+    page: "chat",
+    showPage(page) {
+      set({ page });
+    },
     model: undefined,
     notice: undefined,
 

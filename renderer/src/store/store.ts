@@ -8,8 +8,11 @@ import type { BridgeClient, ConnectionStatus } from "../bridge/types.js";
 import { createAppSlice } from "./app-slice.js";
 import { createChatSlice, withTurnEvent } from "./chat-slice.js";
 import { createConversationsSlice } from "./conversations-slice.js";
+import { createMcpPageSlice } from "./mcp-page-slice.js";
+import { createModelsPageSlice } from "./models-page-slice.js";
 import { createModelsSlice } from "./models-slice.js";
 import { createServersSlice, upsertServer } from "./servers-slice.js";
+import { createSettingsSlice } from "./settings-slice.js";
 import { createToolsSlice } from "./tools-slice.js";
 import type { HearthState } from "./types.js";
 
@@ -22,6 +25,9 @@ export function hearthState(client: BridgeClient): StateCreator<HearthState> {
     ...createToolsSlice(client)(...parts),
     ...createServersSlice(client)(...parts),
     ...createModelsSlice(client)(...parts),
+    ...createMcpPageSlice(client)(...parts),
+    ...createModelsPageSlice(client)(...parts),
+    ...createSettingsSlice(client)(...parts),
   });
 }
 
@@ -44,6 +50,7 @@ export function connectEvents(store: StoreApi<HearthState>, client: BridgeClient
       // Which model is loaded shows in the picker.
       void store.getState().loadModelChoices();
     }),
+    client.on("models.downloadUpdated", (download) => store.getState().downloadUpdated(download)),
     client.on("conversations.changed", (change) => void store.getState().conversationChanged(change)),
     client.onStatus((status) => {
       // After a lost connection the turns on screen missed events: the reloaded history

@@ -1,11 +1,14 @@
 /**
- * The shape of the one bound store: six slices, each with its values and the actions
+ * The shape of the one bound store: nine slices, each with its values and the actions
  * that change them through the bridge client.
  */
 import type { StateCreator } from "zustand";
 import type { ApprovalAnswer, Conversation, StoredMessage, ToolCallRecord } from "../../../app/contract/chat.js";
 import type { InvokeOutput, ModelChoice, ServerSummary } from "../../../app/contract/channels.js";
 import type { ConnectionStatus } from "../bridge/types.js";
+import type { McpPageSlice } from "./mcp-page-slice.js";
+import type { ModelsPageSlice } from "./models-page-slice.js";
+import type { SettingsSlice } from "./settings-slice.js";
 import type { AnswerStats, TurnState } from "./turn-reducer.js";
 
 export type { Conversation, ModelChoice, ServerSummary };
@@ -13,9 +16,14 @@ export type SearchHit = InvokeOutput<"conversations.search">[number];
 export type ModelStatus = InvokeOutput<"model.getStatus">;
 export type ConversationTool = InvokeOutput<"tools.list">[number];
 
-/** The connection, the model, and what went wrong last. */
+/** The pages of the window. */
+export type Page = "chat" | "servers" | "models" | "settings";
+
+/** The connection, the model, the page shown, and what went wrong last. */
 export interface AppSlice {
   connection: ConnectionStatus;
+  page: Page;
+  showPage(page: Page): void;
   /** Undefined until the core has answered. */
   model: ModelStatus | undefined;
   /** The last failure worth telling the user about. */
@@ -96,7 +104,15 @@ export interface ModelsSlice {
   chooseModel(conversationId: string, modelId: string | null): Promise<void>;
 }
 
-export type HearthState = AppSlice & ConversationsSlice & ChatSlice & ToolsSlice & ServersSlice & ModelsSlice;
+export type HearthState = AppSlice &
+  ConversationsSlice &
+  ChatSlice &
+  ToolsSlice &
+  ServersSlice &
+  ModelsSlice &
+  McpPageSlice &
+  ModelsPageSlice &
+  SettingsSlice;
 
 /** A slice's creator: it sees (and may call) the whole store. */
 export type SliceCreator<Slice> = StateCreator<HearthState, [], [], Slice>;
