@@ -15,15 +15,11 @@ import { McpPool, formatConfigIssues, parseMcpConfig, readMcpConfigFile, type Mc
 import { createCoreHandlers } from "./bridge/core-handlers.js";
 import type { EventSink, InvokeHandlers } from "./contract/channels.js";
 import { LocalModelHost } from "./local-model-host.js";
+import { AppLog } from "./log.js";
+import type { SecretVault } from "./secret-vault.js";
 import { ChatStore } from "./store/index.js";
 
-/** The OS secret store as the core uses it (main/secrets.ts `SecretStore` in Electron). */
-export interface SecretVault {
-  get(name: string): Promise<string | undefined>;
-  set(name: string, value: string): Promise<void>;
-  status(name: string): Promise<"set" | "not set">;
-  delete(name: string): Promise<boolean>;
-}
+export type { SecretVault };
 
 /** What {@link createDesktopCore} is given by the main process. */
 export interface DesktopCoreContext {
@@ -57,7 +53,13 @@ export const REMOTE_API_KEY_SECRET = "inference.remote.apiKey";
 
 /** Starts the desktop core over `context.userDataFolder`; see the file's comment. */
 export async function createDesktopCore(context: DesktopCoreContext): Promise<DesktopCore> {
-  const log = context.log ?? ((message: string) => console.error(`hearth: ${message}`));
+  const report = context.log ?? ((message: string) => console.error(`hearth: ${message}`));
+  // What goes wrong at start also shows in the settings page's log viewer.
+  const appLog = new AppLog();
+  const log = (message: string) => {
+    appLog.write("error", message);
+    report(message);
+  };
   const folder = context.userDataFolder;
   await mkdir(folder, { recursive: true });
   const store = ChatStore.open(join(folder, "hearth.db"));
@@ -65,7 +67,8 @@ export async function createDesktopCore(context: DesktopCoreContext): Promise<De
   let models: LocalModelHost | undefined;
   let core: ReturnType<typeof createCoreHandlers> | undefined;
   try {
-    const config = await readServers(join(folder, "mcp-config.json"), log);
+    const mcpConfigPath = join(folder, "mcp-config.json");
+    const config = await readServers(mcpConfigPath, log);
     // Servers start in the background: a slow or failing one is a state the UI shows.
     void pool.apply(config).catch((error: unknown) => log(`the MCP servers could not start: ${String(error)}`));
     models = new LocalModelHost({
@@ -74,7 +77,18 @@ export async function createDesktopCore(context: DesktopCoreContext): Promise<De
       remote: await remoteProvider(store, context.secrets),
       samplingDefaults: temperatureSetting(store),
     });
-    core = createCoreHandlers({ store, pool, models, binding: "electron", version: context.version, emit: context.emit });
+    core = createCoreHandlers({
+      store,
+      pool,
+      models,
+      binding: "electron",
+      version: context.version,
+      emit: context.emit,
+      dataFolder: folder,
+      mcpConfigPath,
+      secrets: context.secrets,
+      log: appLog,
+    });
   } catch (error) {
     await pool.close();
     await models?.dispose();

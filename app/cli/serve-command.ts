@@ -143,7 +143,7 @@ async function remoteFromSettings(): Promise<{ baseUrl: string; model: string; a
  * data folder's `models/` and the remote provider), the core handlers and their WebSocket
  * bridge, behind a token made at each start.
  */
-async function startUi(server: HearthServer, pool: McpPool, served: Served, options: ServeOptions) {
+async function startUi(server: HearthServer, pool: McpPool, served: Served, options: ServeOptions, mcpConfigPath: string | undefined) {
   const { userDataFolder, defaultModelsFolder } = await import("../../models/data-folder.js");
   const { ChatStore } = await import("../store/index.js");
   const { createCoreHandlers } = await import("../bridge/core-handlers.js");
@@ -170,7 +170,20 @@ async function startUi(server: HearthServer, pool: McpPool, served: Served, opti
   const token = randomBytes(24).toString("base64url");
   const url = new URL(server.url);
   let emit: EventSink = () => {};
-  const core = createCoreHandlers({ store, pool, models, binding: "websocket", version, emit: (channel, payload) => emit(channel, payload) });
+  const { AppLog } = await import("../log.js");
+  const dataFolder = userDataFolder();
+  const core = createCoreHandlers({
+    store,
+    pool,
+    models,
+    binding: "websocket",
+    version,
+    emit: (channel, payload) => emit(channel, payload),
+    dataFolder,
+    // The servers page edits the file the servers came from.
+    mcpConfigPath: mcpConfigPath ?? join(dataFolder, "mcp-config.json"),
+    log: new AppLog(),
+  });
   const bridge = attachUiBridge({ httpServer: server.httpServer, host: url.hostname.replace(/^\[|\]$/g, ""), port: Number(url.port) }, core.handlers, { token });
   emit = bridge.emit;
   return {
@@ -221,8 +234,15 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
   const pool: McpPool = new McpPool();
   let served: Served | undefined;
   try {
-    if (options.mcpConfig !== undefined) {
-      const config = await loadConfig(options.mcpConfig, output);
+    // With the UI and no --mcp-config, the data folder's file: the one its servers page edits.
+    let mcpConfigPath = options.mcpConfig;
+    if (mcpConfigPath === undefined && options.ui) {
+      const { userDataFolder } = await import("../../models/data-folder.js");
+      const inDataFolder = join(userDataFolder(), "mcp-config.json");
+      if (existsSync(inDataFolder)) mcpConfigPath = inDataFolder;
+    }
+    if (mcpConfigPath !== undefined) {
+      const config = await loadConfig(mcpConfigPath, output);
       if (config === undefined) return EXIT.badInput;
       await pool.apply(config);
       for (const connection of pool.servers()) {
@@ -252,7 +272,7 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
       approval: options.approve,
       ...(options.ui ? { ui: { root: RENDERER_FOLDER } } : {}),
     });
-    const ui = options.ui ? await startUi(server, pool, served, options) : undefined;
+    const ui = options.ui ? await startUi(server, pool, served, options, mcpConfigPath) : undefined;
     const tools = pool.tools().length;
     output.error(`hearth serve: listening on ${server.url} (${served.runners.length === 0 ? "no model" : `model "${served.id}", ${served.description}`}; ${tools} MCP tool${tools === 1 ? "" : "s"} from ${pool.servers().length} server${pool.servers().length === 1 ? "" : "s"}; parallel ${parallel}${apiKey ? "; API key required" : ""})\n`);
     if (ui) output.error(`hearth serve: the UI is at ${server.url}/#token=${ui.token}\n`);
