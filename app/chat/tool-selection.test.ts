@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ToolSelectionSchema, type ToolSelection } from "../contract/chat.js";
-import { selectTools, setServerSelected, setToolSelected } from "./tool-selection.js";
+import type { McpPool } from "../../mcp/index.js";
+import { isToolDisabled, offeredTools, selectTools, setDisabledTools, setServerSelected, setToolSelected } from "./tool-selection.js";
 
 /** Tools as the pool lists them: exposed (prefixed) name, server, and the tool's own name. */
 const tool = (serverId: string, name: string, prefix = serverId) => ({ name: `${prefix}_${name}`, serverId, tool: { name } });
@@ -88,5 +89,21 @@ describe("setToolSelected", () => {
     expect(before.tools).toEqual({});
     expect(names(selectTools(TOOLS, { autoRegister: false, selection: after }))).toEqual(["fs_read_file"]);
     expect(setToolSelected(after, "files", "read_file", false).tools).toEqual({ "files/read_file": false });
+  });
+});
+
+describe("setDisabledTools", () => {
+  it("keeps a disabled tool from every selection, even one that switched it on", () => {
+    const pool = { tools: () => TOOLS, config: { auto_register_tools: true } } as unknown as McpPool;
+    expect(offeredTools(pool)).toEqual(TOOLS);
+    setDisabledTools(pool, { weather: ["get_forecast"], files: ["read_file"] });
+    expect(isToolDisabled(pool, "weather", "get_forecast")).toBe(true);
+    expect(names(offeredTools(pool))).toEqual(["weather_get_weather", "fs_write_file"]);
+    expect(names(offeredTools(pool, selection({}, { "weather/get_forecast": true })))).toEqual(["weather_get_weather", "fs_write_file"]);
+    setDisabledTools(pool, {});
+    expect(offeredTools(pool)).toEqual(TOOLS);
+    // Other pools are not affected.
+    const other = { tools: () => TOOLS, config: { auto_register_tools: true } } as unknown as McpPool;
+    expect(isToolDisabled(other, "weather", "get_forecast")).toBe(false);
   });
 });

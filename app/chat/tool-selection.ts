@@ -9,9 +9,39 @@ import { toolKey, type ToolSelection } from "../contract/chat.js";
 /** No switch set: the config's `auto_register_tools` decides every tool. */
 const NO_SELECTION: ToolSelection = { servers: {}, tools: {} };
 
-/** The pool's running tools that the model is offered under `selection` (default: none set). */
+/** Tools switched off for every conversation: server id to the tools' own names. */
+export type DisabledTools = Record<string, readonly string[]>;
+
+/**
+ * The global switches by pool. They belong to the pool's tools rather than to a
+ * conversation, so they are kept with the pool: every caller of `offeredTools` (the chat
+ * loop, the OpenAI endpoint, the library) honours them without being handed the store.
+ */
+const disabledByPool = new WeakMap<McpPool, ReadonlySet<string>>();
+
+/**
+ * Turns tools off for every conversation offered tools from `pool` (the servers page's
+ * switch, issue 7; stored as the `mcp.disabledTools` setting). Replaces the previous set.
+ */
+export function setDisabledTools(pool: McpPool, disabled: DisabledTools): void {
+  const keys = new Set<string>();
+  for (const [serverId, names] of Object.entries(disabled)) for (const name of names) keys.add(toolKey(serverId, name));
+  disabledByPool.set(pool, keys);
+}
+
+/** Whether tool `toolName` of `serverId` is switched off for every conversation of `pool`. */
+export function isToolDisabled(pool: McpPool, serverId: string, toolName: string): boolean {
+  return disabledByPool.get(pool)?.has(toolKey(serverId, toolName)) ?? false;
+}
+
+/**
+ * The pool's running tools that the model is offered under `selection` (default: none
+ * set); a tool switched off with {@link setDisabledTools} is never offered.
+ */
 export function offeredTools(pool: McpPool, selection: ToolSelection = NO_SELECTION): PoolTool[] {
-  return selectTools(pool.tools(), { autoRegister: pool.config.auto_register_tools, selection });
+  const disabled = disabledByPool.get(pool);
+  const enabled = disabled === undefined || disabled.size === 0 ? pool.tools() : pool.tools().filter((entry) => !disabled.has(toolKey(entry.serverId, entry.tool.name)));
+  return selectTools(enabled, { autoRegister: pool.config.auto_register_tools, selection });
 }
 
 /**

@@ -9,7 +9,7 @@ import type { McpPool, PoolTool } from "../../mcp/index.js";
 import type { ChatFunction, ToolCall } from "../../models/runner.js";
 import type { ToolCallRecord, TurnEvent } from "../contract/chat.js";
 import { ApprovalGate, MemoryApprovalRules, askerFor } from "../chat/approvals.js";
-import { offeredTools } from "../chat/tool-selection.js";
+import { isToolDisabled, offeredTools } from "../chat/tool-selection.js";
 import { modelTextOf } from "../chat/tool-content.js";
 import { runTurn, type TurnOutcome } from "../chat/turn.js";
 import { clientTools, toChatMessages, toSampling, toToolChoice } from "./openai/convert.js";
@@ -109,6 +109,7 @@ function mcpTools(request: ChatCompletionRequest, pool: McpPool): PoolTool[] {
   return allowed.map((name, index) => {
     const tool = pool.findTool(name);
     if (tool === undefined) throw invalidRequest(`no MCP tool is named "${name}"; GET /health lists the servers and their tools`, `mcp.allowed_tools[${index}]`);
+    if (isToolDisabled(pool, tool.serverId, tool.tool.name)) throw invalidRequest(`the MCP tool "${name}" is switched off in Hearth's settings`, `mcp.allowed_tools[${index}]`);
     return tool;
   });
 }

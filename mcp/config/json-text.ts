@@ -4,6 +4,7 @@
  * never quoted.
  */
 import type { ConfigIssue } from "./issues.js";
+import { formatIssuePath } from "./issues.js";
 
 /**
  * `JSON.parse` with a readable error: `{ok: false}` holds one `(root)` issue such as
@@ -104,5 +105,94 @@ function locateJsonSyntaxError(text: string): { line: number; column: number; pr
       column: error.at - before.lastIndexOf("\n"),
       problem: `expected ${String(error.expected)}, found ${found}`,
     };
+  }
+}
+
+/**
+ * The 1-based line and column of the first syntax error in `text` (a leading byte-order
+ * mark ignored), or undefined when it parses (or nests too deep to scan).
+ */
+export function jsonSyntaxErrorPosition(text: string): { line: number; column: number } | undefined {
+  const body = text.startsWith("\uFEFF") ? text.slice(1) : text;
+  const located = locateJsonSyntaxError(body);
+  return located === undefined ? undefined : { line: located.line, column: located.column };
+}
+
+/** Where one value of a JSON text is: offsets into the text, and the 1-based line and column of its start. */
+export interface JsonSpan {
+  start: number;
+  end: number;
+  line: number;
+  column: number;
+}
+
+/**
+ * Every value of valid JSON `text` by its path as issues name it (`servers[0].source.url`,
+ * `(root)`; see `formatIssuePath`), so a schema problem can be shown at its line and
+ * column. Offsets count from the start of `text`, a byte-order mark included. Returns an
+ * empty map when `text` is not valid JSON.
+ */
+export function jsonValueSpans(text: string): Map<string, JsonSpan> {
+  const spans = new Map<string, JsonSpan>();
+  let at = text.startsWith("\uFEFF") ? 1 : 0;
+  const skipSpace = () => {
+    while (" \t\n\r".includes(text[at] ?? "x")) at++;
+  };
+  const skipString = () => {
+    for (at++; text[at] !== '"'; at++) if (text[at] === "\\") at++;
+    at++;
+  };
+  const value = (path: PropertyKey[]): void => {
+    skipSpace();
+    const start = at;
+    if (text[at] === "{") {
+      at++;
+      for (skipSpace(); text[at] !== "}"; ) {
+        const keyStart = at;
+        skipString();
+        const key = JSON.parse(text.slice(keyStart, at)) as string;
+        skipSpace();
+        at++; // ':'
+        value([...path, key]);
+        skipSpace();
+        if (text[at] === ",") at++;
+        skipSpace();
+      }
+      at++;
+    } else if (text[at] === "[") {
+      at++;
+      skipSpace();
+      for (let index = 0; text[at] !== "]"; index++) {
+        value([...path, index]);
+        skipSpace();
+        if (text[at] === ",") at++;
+        skipSpace();
+      }
+      at++;
+    } else if (text[at] === '"') skipString();
+    else while (at < text.length && !",}] \t\n\r".includes(text[at]!)) at++;
+    const before = text.slice(0, start);
+    spans.set(formatIssuePath(path), { start, end: at, line: before.split("\n").length, column: start - before.lastIndexOf("\n") });
+  };
+  try {
+    JSON.parse(text.slice(at));
+    value([]);
+  } catch {
+    spans.clear();
+  }
+  return spans;
+}
+
+/**
+ * The span of the value at `path` (an issue's path), or of its nearest enclosing value
+ * that exists (a missing key is shown at its object).
+ */
+export function findJsonSpan(spans: ReadonlyMap<string, JsonSpan>, path: string): JsonSpan | undefined {
+  for (let current = path; ; ) {
+    const span = spans.get(current);
+    if (span !== undefined) return span;
+    const cut = Math.max(current.lastIndexOf("."), current.lastIndexOf("["));
+    if (cut <= 0) return spans.get("(root)");
+    current = current.slice(0, cut);
   }
 }

@@ -32,6 +32,13 @@ export interface McpPoolOptions {
    * tool timeout must not stop a slow server from starting.
    */
   connectTimeoutMs?: number;
+  /**
+   * The PATH Process servers run with (and their command is looked up in), unless their
+   * `env` sets PATH: the desktop app passes the login shell's (transports/login-shell-path.ts),
+   * since an app started from the Dock misses what the user's shell adds. Default: none,
+   * so servers inherit Hearth's own environment, as the CLI wants.
+   */
+  processSearchPath?: string;
 }
 
 /** Default of {@link McpPoolOptions.connectTimeoutMs}. */
@@ -96,6 +103,11 @@ export class McpPool extends Emitter<McpPoolEvents> {
   /** The config in force. */
   get config(): McpConfig {
     return this.currentConfig;
+  }
+
+  /** The PATH Process servers are given ({@link McpPoolOptions.processSearchPath}); undefined: Hearth's own. */
+  get processSearchPath(): string | undefined {
+    return this.options.processSearchPath;
   }
 
   /** Calls in flight and waiting, across all servers. */
@@ -191,7 +203,8 @@ export class McpPool extends Emitter<McpPoolEvents> {
     return seconds * 1000;
   }
 
-  private add(definition: McpConfig["servers"][number]): ServerConnection {
+  private add(configured: McpConfig["servers"][number]): ServerConnection {
+    const definition = withSearchPath(configured, this.options.processSearchPath);
     const timeoutSecs = sourceTimeoutSecs(definition);
     const connection = new ServerConnection({
       definition,
@@ -247,6 +260,13 @@ export class McpPool extends Emitter<McpPoolEvents> {
     this.nameCollisions = collisions;
     this.emit("toolsChanged", list);
   }
+}
+
+/** A Process definition given `path` as its PATH when set and its own `env` has none. */
+function withSearchPath(definition: McpConfig["servers"][number], path: string | undefined): McpConfig["servers"][number] {
+  const source = definition.source;
+  if (path === undefined || source.type !== "Process" || Object.keys(source.env).some((key) => key.toUpperCase() === "PATH")) return definition;
+  return { ...definition, source: { ...source, env: { ...source.env, PATH: path } } };
 }
 
 /** The per-request `timeout_secs` of an Http or WebSocket source, if set. */
