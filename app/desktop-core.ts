@@ -15,7 +15,8 @@ import { McpPool, formatConfigIssues, parseMcpConfig, readMcpConfigFile, type Mc
 import { createCoreHandlers } from "./bridge/core-handlers.js";
 import type { EventSink, InvokeHandlers } from "./contract/channels.js";
 import { LocalModelHost } from "./local-model-host.js";
-import { AppLog } from "./log.js";
+import { AppLog, logToAppLog } from "./log.js";
+import { desktopProcessSearchPath, resolveSecrets } from "./mcp-config/index.js";
 import type { SecretVault } from "./secret-vault.js";
 import { ChatStore } from "./store/index.js";
 
@@ -56,19 +57,22 @@ export async function createDesktopCore(context: DesktopCoreContext): Promise<De
   const report = context.log ?? ((message: string) => console.error(`hearth: ${message}`));
   // What goes wrong at start also shows in the settings page's log viewer.
   const appLog = new AppLog();
-  const log = (message: string) => {
-    appLog.write("error", message);
-    report(message);
-  };
+  const log = logToAppLog(appLog, { level: "error", echo: report });
   const folder = context.userDataFolder;
+  // Apps started from a dock or menu lack the login shell's PATH, where npx, uvx and
+  // friends usually live: Process servers get the PATH a terminal would have.
+  const searchPath = desktopProcessSearchPath();
   await mkdir(folder, { recursive: true });
   const store = ChatStore.open(join(folder, "hearth.db"));
-  const pool = new McpPool();
+  const pool = new McpPool({ processSearchPath: await searchPath });
   let models: LocalModelHost | undefined;
   let core: ReturnType<typeof createCoreHandlers> | undefined;
   try {
     const mcpConfigPath = join(folder, "mcp-config.json");
-    const config = await readServers(mcpConfigPath, log);
+    const config = await resolveSecrets(await readServers(mcpConfigPath, log), context.secrets, (id, name) =>
+      log(`MCP server "${id}" refers to the secret ${name}, which is not set`),
+    );
+    log(`data folder ${folder}; ${config.servers.length} MCP server${config.servers.length === 1 ? "" : "s"} configured`, "info");
     // Servers start in the background: a slow or failing one is a state the UI shows.
     void pool.apply(config).catch((error: unknown) => log(`the MCP servers could not start: ${String(error)}`));
     models = new LocalModelHost({

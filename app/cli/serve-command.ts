@@ -242,8 +242,14 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
       if (existsSync(inDataFolder)) mcpConfigPath = inDataFolder;
     }
     if (mcpConfigPath !== undefined) {
-      const config = await loadConfig(mcpConfigPath, output);
-      if (config === undefined) return EXIT.badInput;
+      const loaded = await loadConfig(mcpConfigPath, output);
+      if (loaded === undefined) return EXIT.badInput;
+      // A file the desktop app wrote keeps tokens in the OS secret store, which serve has not:
+      // such a token is left out (the server then says it needs one), never sent as the reference.
+      const { resolveSecrets } = await import("../mcp-config/index.js");
+      const config = await resolveSecrets(loaded, undefined, (id, name) =>
+        output.error(`MCP server ${id}: its token is kept in the desktop app's secret store (${name}), which hearth serve cannot read; set it with \${env:NAME} instead\n`),
+      );
       await pool.apply(config);
       for (const connection of pool.servers()) {
         if (connection.state.status === "error") output.error(`MCP server ${connection.id} is not running: ${connection.state.message}\n`);
