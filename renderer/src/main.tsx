@@ -1,8 +1,5 @@
-import { StrictMode } from "react";
-import { createRoot } from "react-dom/client";
-import { App } from "./components/App.js";
-import { followTheme } from "./pages/settings/theme.js";
-import { useHearth } from "./store/index.js";
+// The base styles first: the pages' own stylesheets (imported by their components) then
+// come after them and win ties.
 import "./styles/theme.css";
 import "./styles/highlight.css";
 import "./styles/layout.css";
@@ -10,6 +7,11 @@ import "./styles/sidebar.css";
 import "./styles/chat.css";
 import "./styles/tool-card.css";
 import "./styles/tools.css";
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { App } from "./components/App.js";
+import { followTheme } from "./pages/settings/theme.js";
+import { useHearth } from "./store/index.js";
 
 // The saved theme before the first paint, then the core's setting once connected (issue 7).
 followTheme(useHearth);
