@@ -14,7 +14,7 @@ import { join } from "node:path";
 import { McpPool, formatConfigIssues, parseMcpConfig, readMcpConfigFile, type McpConfig } from "../mcp/index.js";
 import { createCoreHandlers } from "./bridge/core-handlers.js";
 import type { EventSink, InvokeHandlers } from "./contract/channels.js";
-import { LocalModelHost } from "./local-model-host.js";
+import { LocalModelHost, THREADS_SETTING, threadsFromSetting } from "./local-model-host.js";
 import { AppLog, logToAppLog } from "./log.js";
 import { desktopProcessSearchPath, resolveSecrets } from "./mcp-config/index.js";
 import type { SecretVault } from "./secret-vault.js";
@@ -80,6 +80,8 @@ export async function createDesktopCore(context: DesktopCoreContext): Promise<De
       defaultModel: store.setting<string>(DEFAULT_MODEL_SETTING),
       remote: await remoteProvider(store, context.secrets),
       samplingDefaults: temperatureSetting(store),
+      // Read at each load, so the settings page's change applies from the next one.
+      threads: () => threadsFromSetting(store.setting(THREADS_SETTING)),
     });
     core = createCoreHandlers({
       store,

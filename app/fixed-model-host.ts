@@ -18,8 +18,8 @@ export interface FixedModelOptions {
 
 /**
  * A host that offers `runner` alone, as the default, loaded. With `undefined` it offers
- * nothing: `acquire` throws `no_model` and the status is `none`. `dispose()` leaves the
- * runner to its owner.
+ * nothing: `acquire` throws `no_model` and the status is `none`. `load` of its one model
+ * does nothing, `unload` and `setRemote` nothing either; `dispose()` leaves the runner to its owner.
  */
 export function fixedModelHost(runner: ChatRunner | undefined, options: FixedModelOptions = {}): ModelHost {
   const leases = new LeaseQueue();
@@ -40,6 +40,20 @@ export function fixedModelHost(runner: ChatRunner | undefined, options: FixedMod
     },
     status(): ModelStatus {
       return runner === undefined ? { state: "none" } : { state: "loaded", description: runner.description };
+    },
+    modelsFolder: undefined,
+    async load(wanted) {
+      if (closed) throw new ModelHostError("closed", "the model host is closed");
+      if (runner === undefined) throw new ModelHostError("no_model", "no model is loaded: load a local model or choose a remote provider first");
+      // The only model is always loaded; there is nothing to do.
+      if (wanted !== modelId) throw new ModelHostError("model_not_found", `no model "${wanted}": only "${modelId}" is offered`);
+    },
+    async unload() {
+      // Its owner frees the runner.
+      return false;
+    },
+    setRemote() {
+      // A fixed host offers its one runner and no provider.
     },
     onStatusChanged() {
       // The status never changes.

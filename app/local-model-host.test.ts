@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { RunnerEvent } from "../models/runner.js";
 import { SCRIPTED_MODEL, makeRandomModel } from "../tests/fixtures/models.js";
 import type { ModelStatus } from "./contract/channels.js";
-import { LocalModelHost, type LocalModelHostOptions } from "./local-model-host.js";
+import { LocalModelHost, threadsFromSetting, type LocalModelHostOptions } from "./local-model-host.js";
 import { ModelHostError } from "./model-host.js";
 
 const CAPITAL = "The capital of France is Paris.";
@@ -69,13 +69,15 @@ describe("LocalModelHost", () => {
     const log: string[] = [];
     const statuses: ModelStatus[] = [];
     models.onStatusChanged((status) => {
+      // Progress comes as more `loading` statuses; the order of states is what counts here.
+      if (statuses.at(-1)?.state === status.state) return;
       statuses.push(status);
       log.push(`${status.state} ${status.description ?? ""}`.trim());
     });
 
     const first = await models.acquire(SCRIPTED);
     expect(first.modelId).toBe(SCRIPTED);
-    expect(models.status()).toEqual({ state: "loaded", description: expect.stringMatching(/^local: scripted\.gguf \(\w+, 2 threads\)$/) });
+    expect(models.status()).toMatchObject({ state: "loaded", modelId: SCRIPTED, description: expect.stringMatching(/^local: scripted\.gguf \(\w+, 2 threads\)$/) });
     const answer = await first.runner.run({ messages: [{ role: "user", content: "What is the capital of France?" }] });
     expect(answer.text).toBe(CAPITAL);
     expect((await models.list()).map((choice) => `${choice.id} ${choice.loaded}`)).toEqual([`${RANDOM} false`, `${SCRIPTED} true`]);
@@ -192,4 +194,90 @@ describe("LocalModelHost", () => {
     expect(models.status()).toEqual({ state: "none" });
     expect((await failure(models.acquire(SCRIPTED))).code).toBe("closed");
   }, 60_000);
+
+  it("loads a model with settings, progress rising to 1, then unloads it", async () => {
+    const models = start();
+    const statuses: ModelStatus[] = [];
+    models.onStatusChanged((status) => statuses.push(status));
+    await models.load(SCRIPTED, { gpuLayers: 0, contextSize: 1024 });
+    const loading = statuses.filter((status) => status.state === "loading");
+    expect(loading[0]).toEqual({ state: "loading", modelId: SCRIPTED, description: "scripted.gguf", progress: 0 });
+    const progress = loading.map((status) => status.progress ?? -1);
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(progress.at(-1)).toBe(1);
+    expect(statuses.at(-1)).toEqual({
+      state: "loaded",
+      modelId: SCRIPTED,
+      description: "local: scripted.gguf (cpu, 2 threads)",
+      backend: "cpu",
+      gpuLayers: 0,
+      totalLayers: expect.any(Number),
+      contextSize: 1024,
+    });
+    expect((await models.list()).find((choice) => choice.loaded)?.id).toBe(SCRIPTED);
+
+    // The same settings again: nothing to do. Other settings: loaded again.
+    const before = statuses.length;
+    await models.load(SCRIPTED, { gpuLayers: 0, contextSize: 1024 });
+    expect(statuses).toHaveLength(before);
+    await models.load(SCRIPTED, { contextSize: 2048 });
+    expect(models.status()).toMatchObject({ state: "loaded", contextSize: 2048 });
+
+    expect(await models.unload()).toBe(true);
+    expect(models.status()).toEqual({ state: "none" });
+    expect((await models.list()).some((choice) => choice.loaded)).toBe(false);
+    expect(await models.unload()).toBe(false);
+    expect((await failure(models.load("local:missing.gguf"))).code).toBe("model_not_found");
+  }, 60_000);
+
+  it("load and unload wait for the turn that holds the model", async () => {
+    const models = start();
+    const held = await models.acquire(SCRIPTED);
+    let loaded = false;
+    const loading = models.load(RANDOM).then(() => (loaded = true));
+    await turnOfEvents(models);
+    expect(loaded).toBe(false);
+    held.release();
+    await loading;
+    expect(models.status()).toMatchObject({ state: "loaded", modelId: RANDOM });
+    const turn = await models.acquire(RANDOM);
+    let unloaded = false;
+    const unloading = models.unload().then(() => (unloaded = true));
+    await turnOfEvents(models);
+    expect(unloaded).toBe(false);
+    turn.release();
+    await unloading;
+    expect(models.status().state).toBe("none");
+  }, 60_000);
+
+  it("reads the thread setting at each load", async () => {
+    expect([threadsFromSetting(3), threadsFromSetting("auto"), threadsFromSetting(0), threadsFromSetting(undefined)]).toEqual([3, undefined, undefined, undefined]);
+    let threads: number | undefined = 1;
+    const models = start({ threads: () => threads });
+    await models.load(SCRIPTED);
+    expect(models.status().description).toBe("local: scripted.gguf (cpu, 1 thread)");
+    threads = 2;
+    await models.unload();
+    await models.load(SCRIPTED);
+    expect(models.status().description).toBe("local: scripted.gguf (cpu, 2 threads)");
+  }, 60_000);
+
+  it("changes the remote provider at run time", async () => {
+    const models = start({ remote: { baseUrl: "http://127.0.0.1:9/v1", model: "first" } });
+    expect((await models.list()).filter((choice) => choice.kind === "remote").map((choice) => choice.id)).toEqual(["remote:first"]);
+    const first = await models.acquire("remote:first");
+    expect(first.runner.description).toContain("127.0.0.1:9");
+    first.release();
+    expect(models.status()).toMatchObject({ state: "loaded", modelId: "remote:first", backend: "remote" });
+
+    models.setRemote({ baseUrl: "http://127.0.0.1:10/v1", model: "first" });
+    const again = await models.acquire("remote:first");
+    expect(again.runner).not.toBe(first.runner);
+    expect(again.runner.description).toContain("127.0.0.1:10");
+    again.release();
+
+    models.setRemote(undefined);
+    expect((await models.list()).some((choice) => choice.kind === "remote")).toBe(false);
+    expect((await failure(models.acquire("remote:first"))).code).toBe("model_not_found");
+  });
 });

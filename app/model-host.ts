@@ -10,6 +10,7 @@
  */
 import type { ModelChoice, ModelStatus } from "./contract/channels.js";
 import type { ChatRunner } from "../models/runner.js";
+import type { RemoteProvider } from "./model-sources.js";
 
 /** A runner held for one turn; `release()` (idempotent) lets the next turn or a model switch go on. */
 export interface ModelLease {
@@ -36,7 +37,15 @@ export class ModelHostError extends Error {
   }
 }
 
-/** The models a front end offers and the one in memory. */
+/** How {@link ModelHost.load} loads a local model; each left out takes the host's own setting. */
+export interface LoadSettings {
+  /** Layers offloaded to the GPU: `"auto"` (what fits), `"max"` (all) or a number. */
+  gpuLayers?: "auto" | "max" | number | undefined;
+  /** Context size in tokens, or `"auto"`: the most that fits, up to the model's training size. */
+  contextSize?: "auto" | number | undefined;
+}
+
+/** The models a front end offers, the one in memory, and the models page's controls over them. */
 export interface ModelHost {
   /** Every model a conversation may choose, the loaded one and the default marked. */
   list(): Promise<ModelChoice[]>;
@@ -50,6 +59,22 @@ export interface ModelHost {
   status(): ModelStatus;
   /** Called on every change of `status()`; returns the unsubscribe function. */
   onStatusChanged(listener: (status: ModelStatus) => void): () => void;
+  /** The folder whose GGUF files are offered; undefined when the host has none (a fixed runner). */
+  readonly modelsFolder: string | undefined;
+  /**
+   * Makes `modelId` the model in memory with `settings` (reloading it when it is loaded
+   * with other settings), after the leases before it are released. Progress shows in
+   * `status()` (`loading` with `progress` 0..1, then `loaded` with the backend, layers,
+   * VRAM and context size). Throws {@link ModelHostError}.
+   */
+  load(modelId: string, settings?: LoadSettings, signal?: AbortSignal): Promise<void>;
+  /** Frees the model in memory once no turn holds it; false when none was loaded. */
+  unload(signal?: AbortSignal): Promise<boolean>;
+  /**
+   * Replaces the remote provider (undefined: none) from now on; a remote model in use is
+   * reopened with the new settings on its next turn.
+   */
+  setRemote(remote: RemoteProvider | undefined): void;
   /** Unloads what is loaded; later `acquire`s throw `closed`. */
   dispose(): Promise<void>;
 }

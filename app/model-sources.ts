@@ -7,6 +7,12 @@ import { stat } from "node:fs/promises";
 import { basename, isAbsolute } from "node:path";
 import { listModels } from "../models/catalog.js";
 
+/** The setting that holds the remote provider: `{ baseUrl, model, apiKey? }` (the key only where there is no OS secret store). */
+export const REMOTE_PROVIDER_SETTING = "inference.remote";
+
+/** The OS secret store's name for the remote provider's API key (the desktop app). */
+export const REMOTE_API_KEY_SECRET = "inference.remote.apiKey";
+
 /** A remote OpenAI-compatible provider. */
 export interface RemoteProvider {
   /** The API root, e.g. `http://127.0.0.1:8080/v1`. */

@@ -3,6 +3,7 @@
  * settings kept in the store, and the log viewer over the app's log and each MCP server's.
  * Approvals given "always" are listed and revoked by `approvals.*` (./core-handlers.ts).
  */
+import { THREADS_SETTING } from "../local-model-host.js";
 import { SettingsSchema, type Settings, type settingsInvokeChannels } from "../contract/settings-channels.js";
 import type { InvokeHandlers } from "../contract/channels.js";
 import { ServerLogRecorder, newestFirst } from "../log.js";
@@ -10,8 +11,6 @@ import type { PageContext } from "./page-context.js";
 
 /** The store's key of the theme: `light`, `dark` or `system` (default). */
 export const THEME_SETTING = "ui.theme";
-/** The store's key of the CPU threads for local inference: `auto` (default) or a number; the model host reads it at its next load. */
-export const THREADS_SETTING = "inference.threads";
 /** How many entries `logs.list` answers when its input gives no `limit`. */
 export const DEFAULT_LOG_LIMIT = 500;
 

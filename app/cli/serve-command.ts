@@ -147,7 +147,7 @@ async function startUi(server: HearthServer, pool: McpPool, served: Served, opti
   const { userDataFolder, defaultModelsFolder } = await import("../../models/data-folder.js");
   const { ChatStore } = await import("../store/index.js");
   const { createCoreHandlers } = await import("../bridge/core-handlers.js");
-  const { LocalModelHost } = await import("../local-model-host.js");
+  const { LocalModelHost, THREADS_SETTING, threadsFromSetting } = await import("../local-model-host.js");
   const { attachUiBridge } = await import("../server/ui-bridge.js");
   const { readFileSync } = await import("node:fs");
   const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
@@ -157,16 +157,17 @@ async function startUi(server: HearthServer, pool: McpPool, served: Served, opti
   // The model the API serves is offered as it is; the API keeps using it, so the host never frees it.
   const preloaded =
     runner === undefined ? undefined : { modelId: servedModelId(served, runner), runner, description: served.description, dispose: async () => {} };
+  const store = ChatStore.open(join(userDataFolder(), "hearth.db"));
   const models = new LocalModelHost({
     modelsFolder: defaultModelsFolder(),
     remote,
     preloaded,
-    threads: options.threads === undefined ? undefined : wholeNumber("threads", options.threads, 1),
+    // --threads wins; else the settings page's value, read at each load.
+    threads: options.threads === undefined ? () => threadsFromSetting(store.setting(THREADS_SETTING)) : wholeNumber("threads", options.threads, 1),
     gpuLayers: options.gpuLayers === "auto" || options.gpuLayers === "max" ? options.gpuLayers : wholeNumber("gpu-layers", options.gpuLayers, 0),
     contextSize: options.contextSize === "auto" ? "auto" : wholeNumber("context-size", options.contextSize, 1),
     samplingDefaults: temperature === undefined ? undefined : { temperature },
   });
-  const store = ChatStore.open(join(userDataFolder(), "hearth.db"));
   const token = randomBytes(24).toString("base64url");
   const url = new URL(server.url);
   let emit: EventSink = () => {};

@@ -1,10 +1,39 @@
-/** The Models page. */
+import { useEffect } from "react";
+import { useHearth } from "../store/index.js";
+import { DownloadsSection } from "./models/DownloadsSection.js";
+import { LoadStatus } from "./models/LoadStatus.js";
+import { LocalModelsTable } from "./models/LocalModelsTable.js";
+import { ModelsSection } from "./models/ModelsSection.js";
+import { RemoteProviderForm } from "./models/RemoteProviderForm.js";
+import "../styles/models.css";
+
+/** The Models page (issue 7): what is loaded, the local models, downloads and the remote provider. */
 export function ModelsPage() {
+  const connection = useHearth((state) => state.connection);
+  const loadModelsPage = useHearth((state) => state.loadModelsPage);
+  const folder = useHearth((state) => state.modelsFolder);
+
+  useEffect(() => {
+    if (connection === "open") void loadModelsPage();
+  }, [connection, loadModelsPage]);
+
   return (
-    <section className="page" aria-labelledby="page-title-models" data-testid="page-models">
+    <section className="page models-page" aria-labelledby="page-title-models" data-testid="page-models">
       <header className="page-header">
-        <h1 id="page-title-models" className="page-title">Models</h1>
+        <h1 id="page-title-models" className="page-title">
+          Models
+        </h1>
       </header>
+      <LoadStatus />
+      <ModelsSection id="local" title="Local models" description={folder !== undefined ? <>GGUF files in <code>{folder}</code></> : undefined}>
+        <LocalModelsTable />
+      </ModelsSection>
+      <ModelsSection id="downloads" title="Download" description="From the recommended list, or any hf: URI or https URL of a GGUF file. A cancelled download resumes where it stopped.">
+        <DownloadsSection />
+      </ModelsSection>
+      <ModelsSection id="remote" title="Remote provider" description="An OpenAI-compatible server (llama.cpp server, vLLM, Ollama, a hosted API), offered as a model of its own.">
+        <RemoteProviderForm />
+      </ModelsSection>
     </section>
   );
 }
