@@ -341,7 +341,8 @@ describe("per conversation: which model", () => {
     expect((await w.invoke("conversations.open", { id })).conversation.model).toContain("second.gguf");
     const statuses = () => w.sent.flatMap((event) => (event.channel === "model.statusChanged" ? [event.payload] : []));
     // Loading reports progress as more "loading" statuses: only the changes of state count here.
-    expect(statuses().map((status) => status.state).filter((state, index, all) => state !== all[index - 1])).toEqual(["loading", "loaded"]);
+    const stateChanges = () => statuses().map((status) => status.state).filter((state, index, all) => state !== all[index - 1]);
+    expect(stateChanges()).toEqual(["loading", "loaded"]);
     expect(statuses().at(-1)?.description).toContain("second.gguf");
     expect(await w.invoke("model.getStatus", {})).toMatchObject({ state: "loaded", description: expect.stringContaining("second.gguf") });
     expect((await w.invoke("models.list", {})).map((choice) => `${choice.id}:${choice.loaded}`)).toEqual(["local:first.gguf:false", "local:second.gguf:true"]);
@@ -351,7 +352,7 @@ describe("per conversation: which model", () => {
     expect((await w.invoke("conversations.open", { id })).conversation.modelId).toBeUndefined();
     const second = await answer(w, id, "And again?");
     expect(w.store.turn(second.turnId)?.model).toContain("first.gguf");
-    expect(statuses().map((status) => status.state)).toEqual(["loading", "loaded", "loading", "loaded"]);
+    expect(stateChanges()).toEqual(["loading", "loaded", "loading", "loaded"]);
     expect(statuses().at(-1)?.description).toContain("first.gguf");
   }, 120_000);
 

@@ -18,7 +18,7 @@ import type { ApprovalAnswer, TurnEvent } from "../contract/chat.js";
 import type { EventPayload, EventSink, InvokeHandlers, ServerSummary } from "../contract/channels.js";
 import type { ModelHost } from "../model-host.js";
 import type { ChatStore } from "../store/index.js";
-import { AppLog } from "../log.js";
+import { AppLog, ServerLogRecorder } from "../log.js";
 import type { SecretVault } from "../secret-vault.js";
 import { BridgeFailure } from "./failure.js";
 import type { PageContext } from "./page-context.js";
@@ -160,6 +160,8 @@ export function createCoreHandlers(options: CoreHandlerOptions): CoreHandlers {
     mcpConfigPath: options.mcpConfigPath ?? join(dataFolder, "mcp-config.json"),
     secrets: options.secrets,
     log: options.log ?? new AppLog(),
+    // Stamped from now: created with the handlers, before servers started later log.
+    serverLogs: new ServerLogRecorder(pool),
     emit,
   };
 
@@ -247,6 +249,7 @@ export function createCoreHandlers(options: CoreHandlerOptions): CoreHandlers {
       if (disposed) return;
       disposed = true;
       servers.dispose();
+      pageContext.serverLogs.dispose();
       stopModelWatch();
       for (const turn of turns.values()) turn.controller.abort();
       for (const controller of starting.values()) controller.abort();

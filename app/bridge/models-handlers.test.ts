@@ -14,7 +14,7 @@ import { startModelFileServer, type ModelFileServer } from "../../tests/fixtures
 import { invokeChannels, type EventChannel, type EventPayload, type InvokeChannel, type InvokeInput, type InvokeOutput } from "../contract/channels.js";
 import type { DownloadState } from "../contract/models-channels.js";
 import { LocalModelHost } from "../local-model-host.js";
-import { AppLog } from "../log.js";
+import { ServerLogRecorder, AppLog } from "../log.js";
 import { REMOTE_PROVIDER_SETTING } from "../model-sources.js";
 import type { SecretVault } from "../secret-vault.js";
 import { ChatStore } from "../store/index.js";
@@ -53,14 +53,16 @@ function memoryVault(): SecretVault & { values: Map<string, string> } {
 }
 
 function start(secrets?: SecretVault): void {
+  const pool = new McpPool({ autoRestart: false });
   const context: PageContext = {
     store,
-    pool: new McpPool({ autoRestart: false }),
+    pool,
     models,
     mcpConfigPath: join(folder, "mcp-config.json"),
     dataFolder: folder,
     secrets,
     log: new AppLog(),
+    serverLogs: new ServerLogRecorder(pool),
     emit: (channel, payload) => void sent.push({ channel, payload } as Sent),
   };
   handlers = createModelsHandlers(context, { remoteTestTimeoutMs: 2_000 });

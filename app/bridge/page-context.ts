@@ -5,7 +5,7 @@
  */
 import type { McpPool } from "../../mcp/index.js";
 import type { EventSink } from "../contract/channels.js";
-import type { AppLog } from "../log.js";
+import type { AppLog, ServerLogRecorder } from "../log.js";
 import type { ModelHost } from "../model-host.js";
 import type { SecretVault } from "../secret-vault.js";
 import type { ChatStore } from "../store/index.js";
@@ -21,6 +21,8 @@ export interface PageContext {
   /** The OS secret store; absent in `hearth serve --ui` (see app/secret-vault.ts). */
   secrets: SecretVault | undefined;
   log: AppLog;
+  /** Each MCP server's log lines with their time and level (the logs viewer, the servers page). */
+  serverLogs: ServerLogRecorder;
   /** Sends events; never throws. */
   emit: EventSink;
 }

@@ -11,7 +11,7 @@ import type { ProcessSource } from "../../mcp/config/schema.js";
 import { WEATHER_SERVER, weatherProcessSource, type WeatherOptions } from "../../tests/fixtures/weather-server.js";
 import type { InvokeHandlers } from "../contract/channels.js";
 import { fixedModelHost } from "../fixed-model-host.js";
-import { AppLog } from "../log.js";
+import { ServerLogRecorder, AppLog } from "../log.js";
 import { ChatStore } from "../store/index.js";
 import { dispatch } from "./dispatch.js";
 import type { PageContext } from "./page-context.js";
@@ -33,7 +33,7 @@ afterEach(async () => {
 });
 
 function handlers(log = new AppLog()): InvokeHandlers {
-  const context: PageContext = { store, pool, models: fixedModelHost(undefined), mcpConfigPath: join(folder, "mcp-config.json"), dataFolder: folder, secrets: undefined, log, emit: () => {} };
+  const context: PageContext = { store, pool, models: fixedModelHost(undefined), mcpConfigPath: join(folder, "mcp-config.json"), dataFolder: folder, secrets: undefined, log, serverLogs: new ServerLogRecorder(pool), emit: () => {} };
   return createSettingsHandlers(context) as InvokeHandlers;
 }
 

@@ -6,7 +6,7 @@
 import { THREADS_SETTING } from "../local-model-host.js";
 import { SettingsSchema, type Settings, type settingsInvokeChannels } from "../contract/settings-channels.js";
 import type { InvokeHandlers } from "../contract/channels.js";
-import { ServerLogRecorder, newestFirst } from "../log.js";
+import { newestFirst } from "../log.js";
 import type { PageContext } from "./page-context.js";
 
 /** The store's key of the theme: `light`, `dark` or `system` (default). */
@@ -14,14 +14,10 @@ export const THEME_SETTING = "ui.theme";
 /** How many entries `logs.list` answers when its input gives no `limit`. */
 export const DEFAULT_LOG_LIMIT = 500;
 
-/**
- * The settings page's handlers over `context`. The servers' log lines are stamped from
- * the moment this is called (see {@link ServerLogRecorder}), so call it when the pool is
- * created, before its servers start, for every line to have its own time.
- */
+/** The settings page's handlers over `context`. */
 export function createSettingsHandlers(context: PageContext): Pick<InvokeHandlers, keyof typeof settingsInvokeChannels> {
   const { store, log } = context;
-  const serverLogs = new ServerLogRecorder(context.pool);
+  const { serverLogs } = context;
 
   /** The stored settings; a value the store holds that is not valid (hand-edited, older) reads as the default. */
   const read = (): Settings => {

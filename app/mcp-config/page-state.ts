@@ -7,10 +7,6 @@ import type { PageContext } from "../bridge/page-context.js";
 import type { LogEntry, ServerEntry } from "../contract/mcp-channels.js";
 import { McpConfigEditor } from "./config-editor.js";
 import { bearerTokenStatus, resolveSecrets } from "./secrets.js";
-import { logEntryOf } from "./server-tools.js";
-
-/** Log lines kept per server, as the connection's own log keeps. */
-const LOG_LINES = 200;
 
 /** Options of the servers page's handlers. */
 export interface McpPageOptions {
@@ -27,8 +23,6 @@ export class McpPageState {
   readonly editor: McpConfigEditor;
   private applying: Promise<unknown> = Promise.resolve();
   private readonly applyWaitMs: number;
-  /** Each server's log lines with the time they arrived (the connection's log has no times). */
-  private readonly logs = new Map<string, LogEntry[]>();
 
   constructor(
     readonly context: PageContext,
@@ -36,23 +30,11 @@ export class McpPageState {
   ) {
     this.editor = McpConfigEditor.for(context.mcpConfigPath);
     this.applyWaitMs = options.applyWaitMs ?? 5_000;
-    context.pool.on("serverLog", (serverId, line) => {
-      const entries = this.logs.get(serverId) ?? [];
-      entries.push(logEntryOf(serverId, line, Date.now()));
-      if (entries.length > LOG_LINES) entries.splice(0, entries.length - LOG_LINES);
-      this.logs.set(serverId, entries);
-    });
   }
 
-  /**
-   * Server `id`'s log, oldest first: what arrived since the page's handlers were made;
-   * lines from before that (the connection's own log) are dated now.
-   */
+  /** Server `id`'s log, oldest first (see `ServerLogRecorder` in app/log.ts). */
   serverLog(id: string): LogEntry[] {
-    const seen = this.logs.get(id);
-    if (seen !== undefined && seen.length > 0) return [...seen];
-    const now = Date.now();
-    return (this.context.pool.server(id)?.log.lines() ?? []).map((line) => logEntryOf(id, line, now));
+    return this.context.serverLogs.list(id);
   }
 
   /**

@@ -7,7 +7,7 @@ import { BridgeFailure } from "../bridge/failure.js";
 import { defaultPolicy } from "../chat/approvals.js";
 import { isToolDisabled, setDisabledTools, type DisabledTools } from "../chat/tool-selection.js";
 import type { ApprovalPolicy, ApprovalRule } from "../contract/chat.js";
-import type { LogEntry, ServerTool } from "../contract/mcp-channels.js";
+import type { ServerTool } from "../contract/mcp-channels.js";
 import type { ChatStore } from "../store/index.js";
 import type { McpPageState } from "./page-state.js";
 
@@ -77,29 +77,4 @@ export function setApprovalRule(state: McpPageState, rule: { serverId: string; t
   if (rule.policy === null) store.removeApprovalRule(rule.serverId, rule.toolName);
   else store.setApprovalRule({ serverId: rule.serverId, ...(rule.toolName === undefined ? {} : { toolName: rule.toolName }), policy: rule.policy });
   return store.approvalRules();
-}
-
-/** Levels of MCP `notifications/message` (RFC 5424 names) as the log's four. */
-const NOTIFICATION_LEVELS: Record<string, LogEntry["level"]> = {
-  debug: "debug",
-  info: "info",
-  notice: "info",
-  warning: "warn",
-  error: "error",
-  critical: "error",
-  alert: "error",
-  emergency: "error",
-};
-
-/**
- * A line of a server's log as an entry: `[hearth] …` is Hearth's own note (source `app`),
- * `[warning] …` and the like are the server's `notifications/message`, `[stdout] …` a
- * stray stdout line (warn), anything else its stderr (info: servers log there routinely).
- */
-export function logEntryOf(serverId: string, line: string, at: number): LogEntry {
-  if (line.startsWith("[hearth] ")) return { at, level: /fail|refused|error|stopped answering/i.test(line) ? "warn" : "info", source: "app", text: line.slice(9) };
-  if (line.startsWith("[stdout] ")) return { at, level: "warn", source: serverId, text: line };
-  const level = /^\[(\w+)\]/.exec(line)?.[1];
-  if (level !== undefined && Object.hasOwn(NOTIFICATION_LEVELS, level)) return { at, level: NOTIFICATION_LEVELS[level]!, source: serverId, text: line };
-  return { at, level: "info", source: serverId, text: line };
 }

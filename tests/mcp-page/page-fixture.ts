@@ -12,7 +12,7 @@ import type { PageContext } from "../../app/bridge/page-context.js";
 import type { BridgeError, InvokeHandlers, InvokeInput, InvokeOutput } from "../../app/contract/channels.js";
 import type { mcpInvokeChannels } from "../../app/contract/mcp-channels.js";
 import { fixedModelHost } from "../../app/fixed-model-host.js";
-import { AppLog } from "../../app/log.js";
+import { ServerLogRecorder, AppLog } from "../../app/log.js";
 import type { SecretVault } from "../../app/secret-vault.js";
 import { ChatStore } from "../../app/store/index.js";
 import { McpPool, type McpPoolOptions } from "../../mcp/index.js";
@@ -59,6 +59,7 @@ export class PageWorld {
       dataFolder: world.folder,
       secrets: options.vault,
       log: world.log,
+      serverLogs: new ServerLogRecorder(world.pool),
       emit: () => {},
     };
     // Writes wait for servers to start, so each test sees the pool as the save left it.

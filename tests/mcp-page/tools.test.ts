@@ -4,8 +4,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { Chats } from "../../app/chat/chats.js";
 import { offeredTools, setDisabledTools } from "../../app/chat/tool-selection.js";
-import { logEntryOf } from "../../app/mcp-config/server-tools.js";
 import { fixedModelHost } from "../../app/fixed-model-host.js";
+import { ServerLogRecorder } from "../../app/log.js";
 import { createMcpConfigHandlers } from "../../app/bridge/mcp-config-handlers.js";
 import { weatherProcessSource } from "../fixtures/weather-server.js";
 import { PageWorld } from "./page-fixture.js";
@@ -35,7 +35,7 @@ describe("tools on the servers page", () => {
     // A new core over the same store starts with the switch in force.
     setDisabledTools(world.pool, {});
     expect(offeredTools(world.pool)).toHaveLength(1);
-    createMcpConfigHandlers({ store: world.store, pool: world.pool, models: fixedModelHost(undefined), mcpConfigPath: world.configPath, dataFolder: world.folder, secrets: undefined, log: world.log, emit: () => {} });
+    createMcpConfigHandlers({ store: world.store, pool: world.pool, models: fixedModelHost(undefined), mcpConfigPath: world.configPath, dataFolder: world.folder, secrets: undefined, log: world.log, serverLogs: new ServerLogRecorder(world.pool), emit: () => {} });
     expect(offeredTools(world.pool)).toEqual([]);
 
     await world.invoke("mcp.setToolEnabled", { serverId: "weather", toolName: "get_weather", enabled: true });
@@ -63,7 +63,7 @@ describe("tools on the servers page", () => {
     expect((await world.failure("mcp.listServerTools", { id: "nope" })).code).toBe("not_found");
   });
 
-  it("shows the server's log with levels, Hearth's own notes marked as the app's", async () => {
+  it("shows the server's log with each line's time and level (a fatal line is an error)", async () => {
     world = await PageWorld.start();
     await world.invoke("mcp.saveServer", { definition: { id: "weather", source: weatherProcessSource({ mode: "crash" }) } });
     await world.pool.callTool("get_weather", { city: "Oslo" }).catch(() => undefined);
@@ -73,16 +73,8 @@ describe("tools on the servers page", () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       log = await world.invoke("mcp.getServerLog", { id: "weather" });
     }
-    expect(log).toContainEqual(expect.objectContaining({ source: "weather", level: "info", text: expect.stringContaining("simulated crash") }));
+    expect(log).toContainEqual(expect.objectContaining({ source: "weather", level: "error", text: expect.stringContaining("simulated crash") }));
     expect(log.every((entry) => entry.at > 0)).toBe(true);
     expect((await world.failure("mcp.getServerLog", { id: "nope" })).code).toBe("not_found");
-  });
-
-  it("reads levels from the line's prefix", () => {
-    expect(logEntryOf("s", "[hearth] re-listing tools failed: x", 1)).toEqual({ at: 1, level: "warn", source: "app", text: "re-listing tools failed: x" });
-    expect(logEntryOf("s", "[warning] db: slow query", 1)).toMatchObject({ level: "warn", source: "s" });
-    expect(logEntryOf("s", "[critical] down", 1)).toMatchObject({ level: "error" });
-    expect(logEntryOf("s", "[stdout] hello", 1)).toMatchObject({ level: "warn" });
-    expect(logEntryOf("s", "[constructor] odd", 1)).toMatchObject({ level: "info" });
   });
 });
