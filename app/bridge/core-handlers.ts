@@ -152,6 +152,7 @@ export function createCoreHandlers(options: CoreHandlerOptions): CoreHandlers {
   }
 
   const dataFolder = options.dataFolder ?? userDataFolder();
+  const cleanups: Array<() => void> = [];
   const pageContext: PageContext = {
     store,
     pool,
@@ -162,6 +163,7 @@ export function createCoreHandlers(options: CoreHandlerOptions): CoreHandlers {
     log: options.log ?? new AppLog(),
     // Stamped from now: created with the handlers, before servers started later log.
     serverLogs: new ServerLogRecorder(pool),
+    onDispose: (cleanup) => void cleanups.push(cleanup),
     emit,
   };
 
@@ -250,6 +252,7 @@ export function createCoreHandlers(options: CoreHandlerOptions): CoreHandlers {
       disposed = true;
       servers.dispose();
       pageContext.serverLogs.dispose();
+      for (const cleanup of cleanups.splice(0)) cleanup();
       stopModelWatch();
       for (const turn of turns.values()) turn.controller.abort();
       for (const controller of starting.values()) controller.abort();

@@ -52,7 +52,11 @@ function memoryVault(): SecretVault & { values: Map<string, string> } {
   };
 }
 
+/** What the handlers registered to stop on dispose (core-handlers runs these). */
+let cleanups: Array<() => void> = [];
+
 function start(secrets?: SecretVault): void {
+  cleanups = [];
   const pool = new McpPool({ autoRestart: false });
   const context: PageContext = {
     store,
@@ -63,6 +67,7 @@ function start(secrets?: SecretVault): void {
     secrets,
     log: new AppLog(),
     serverLogs: new ServerLogRecorder(pool),
+    onDispose: (cleanup) => void cleanups.push(cleanup),
     emit: (channel, payload) => void sent.push({ channel, payload } as Sent),
   };
   handlers = createModelsHandlers(context, { remoteTestTimeoutMs: 2_000 });
@@ -194,6 +199,19 @@ describe("the models page's handlers", () => {
     expect((await invoke("models.listLocal", {})).partial).toEqual([{ fileName: "other.gguf", bytes: 50_000 }]);
     expect(await invoke("models.delete", { fileName: "other.gguf" })).toEqual({ deleted: true });
     expect((await invoke("models.listLocal", {})).partial).toEqual([]);
+  }, 60_000);
+
+  it("stops a download in flight when the core is disposed, keeping its .part", async () => {
+    const server: ModelFileServer = await startModelFileServer();
+    closers.push(() => server.close());
+    server.serveFile("/files/stalled.gguf", await readFile(SCRIPTED_MODEL), { stallAfterBytes: 60_000 });
+    const { downloadId } = await invoke("models.download", { uri: `${server.url}/files/stalled.gguf` });
+    const part = join(folder, "models", "stalled.gguf.part");
+    await until(async () => ((await stat(part).catch(() => undefined))?.size ?? 0) >= 60_000, "the first 60 kB");
+    expect(cleanups.length).toBeGreaterThan(0);
+    for (const cleanup of cleanups) cleanup();
+    await until(() => sent.some((event) => event.channel === "models.downloadUpdated" && event.payload.downloadId === downloadId && event.payload.state === "cancelled"), "the cancellation");
+    expect((await stat(part)).size).toBe(60_000);
   }, 60_000);
 
   it("keeps the remote provider in the settings without an OS secret store, never showing the key", async () => {

@@ -45,6 +45,8 @@ export function createModelsHandlers(context: PageContext, options: ModelsHandle
     onFinished: (state) => context.log.write("info", `downloaded ${state.fileName ?? state.uri} into ${modelsFolder}`),
     pull: options.pull ?? pullSettingsFromEnvironment(),
   });
+  // Stopped with the core: a download in flight ends cancelled, its .part kept for a resume.
+  context.onDispose?.(() => void downloads.dispose());
 
   const storedRemote = (): StoredRemote | undefined => {
     const value = store.setting<{ baseUrl?: unknown; model?: unknown; apiKey?: unknown }>(REMOTE_PROVIDER_SETTING);

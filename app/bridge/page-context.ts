@@ -23,6 +23,8 @@ export interface PageContext {
   log: AppLog;
   /** Each MCP server's log lines with their time and level (the logs viewer, the servers page). */
   serverLogs: ServerLogRecorder;
+  /** Registers what to stop when the handlers are disposed (downloads in flight); absent in tests that never dispose. */
+  onDispose?(cleanup: () => void): void;
   /** Sends events; never throws. */
   emit: EventSink;
 }

@@ -50,6 +50,10 @@ describe.each<Wire>(["stdio", "http"])("a turn with the weather server over %s",
       truncatedChars: 0,
       result: { isError: false, content: [{ type: "text", text: "sunny, 24 °C in Paris" }], structuredContent: { city: "Paris", condition: "sunny", temperatureC: 24 } },
     });
+    // The inspector's raw view: the request as sent and the answer to the same id.
+    const exchange = finished?.type === "toolCallFinished" ? (finished.exchange ?? []) : [];
+    expect(exchange[0]).toMatchObject({ direction: "sent", message: { method: "tools/call", params: { name: "get_weather", arguments: { city: "Paris" } } } });
+    expect(exchange.at(-1)).toMatchObject({ direction: "received", message: { id: exchange[0]!.message.id, result: { content: [{ type: "text", text: "sunny, 24 °C in Paris" }] } } });
     // Ids are unique and ordered; times never go back.
     const ids = world.events.map((event) => event.id);
     expect(new Set(ids).size).toBe(ids.length);
