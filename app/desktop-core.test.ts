@@ -8,26 +8,12 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { TurnEvent } from "./contract/chat.js";
 import type { EventChannel } from "./contract/channels.js";
-import { DEFAULT_MODEL_SETTING, TEMPERATURE_SETTING, createDesktopCore, type DesktopCore, type SecretVault } from "./desktop-core.js";
+import { DEFAULT_MODEL_SETTING, TEMPERATURE_SETTING, createDesktopCore, type DesktopCore } from "./desktop-core.js";
 import { ChatStore } from "./store/index.js";
 import { SCRIPTED_MODEL } from "../tests/fixtures/models.js";
+import { MemoryVault } from "../tests/fixtures/memory-vault.js";
 import { weatherProcessSource } from "../tests/fixtures/weather-server.js";
 
-class MemoryVault implements SecretVault {
-  private readonly values = new Map<string, string>();
-  async get(name: string) {
-    return this.values.get(name);
-  }
-  async set(name: string, value: string) {
-    this.values.set(name, value);
-  }
-  async status(name: string) {
-    return this.values.has(name) ? ("set" as const) : ("not set" as const);
-  }
-  async delete(name: string) {
-    return this.values.delete(name);
-  }
-}
 
 let folder = "";
 let core: DesktopCore | undefined;

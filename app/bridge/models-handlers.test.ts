@@ -17,6 +17,7 @@ import { LocalModelHost } from "../local-model-host.js";
 import { ServerLogRecorder, AppLog } from "../log.js";
 import { REMOTE_PROVIDER_SETTING } from "../model-sources.js";
 import type { SecretVault } from "../secret-vault.js";
+import { MemoryVault } from "../../tests/fixtures/memory-vault.js";
 import { ChatStore } from "../store/index.js";
 import { createModelsHandlers } from "./models-handlers.js";
 import type { PageContext } from "./page-context.js";
@@ -33,24 +34,6 @@ let handlers: ReturnType<typeof createModelsHandlers>;
 const closers: Array<() => Promise<void> | void> = [];
 
 /** A secret store in memory, as the desktop app's would behave. */
-function memoryVault(): SecretVault & { values: Map<string, string> } {
-  const values = new Map<string, string>();
-  return {
-    values,
-    async get(name) {
-      return values.get(name);
-    },
-    async set(name, value) {
-      values.set(name, value);
-    },
-    async status(name) {
-      return values.has(name) ? "set" : "not set";
-    },
-    async delete(name) {
-      return values.delete(name);
-    },
-  };
-}
 
 /** What the handlers registered to stop on dispose (core-handlers runs these). */
 let cleanups: Array<() => void> = [];
@@ -241,7 +224,7 @@ describe("the models page's handlers", () => {
   });
 
   it("puts the key in the OS secret store where there is one", async () => {
-    const vault = memoryVault();
+    const vault = new MemoryVault();
     start(vault);
     const server = await startModelsServer("sk-vault");
     expect(await invoke("models.setRemote", { baseUrl: `${server}/v1`, model: "m1", apiKey: "sk-vault" })).toMatchObject({ apiKey: "set" });

@@ -19,22 +19,7 @@ import { McpPool, type McpPoolOptions } from "../../mcp/index.js";
 
 type PageChannel = keyof typeof mcpInvokeChannels;
 
-/** A vault in memory, with its contents visible to the test. */
-export class MemoryVault implements SecretVault {
-  readonly values = new Map<string, string>();
-  async get(name: string) {
-    return this.values.get(name);
-  }
-  async set(name: string, value: string) {
-    this.values.set(name, value);
-  }
-  async status(name: string) {
-    return this.values.has(name) ? ("set" as const) : ("not set" as const);
-  }
-  async delete(name: string) {
-    return this.values.delete(name);
-  }
-}
+export { MemoryVault } from "../fixtures/memory-vault.js";
 
 /** One test's world; `close()` stops every server and removes the folder. */
 export class PageWorld {

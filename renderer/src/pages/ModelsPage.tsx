@@ -3,7 +3,7 @@ import { useHearth } from "../store/index.js";
 import { DownloadsSection } from "./models/DownloadsSection.js";
 import { LoadStatus } from "./models/LoadStatus.js";
 import { LocalModelsTable } from "./models/LocalModelsTable.js";
-import { ModelsSection } from "./models/ModelsSection.js";
+import { PageSection } from "../components/PageSection.js";
 import { RemoteProviderForm } from "./models/RemoteProviderForm.js";
 import "../styles/models.css";
 
@@ -25,15 +25,15 @@ export function ModelsPage() {
         </h1>
       </header>
       <LoadStatus />
-      <ModelsSection id="local" title="Local models" description={folder !== undefined ? <>GGUF files in <code>{folder}</code></> : undefined}>
+      <PageSection page="models" id="local" title="Local models" description={folder !== undefined ? <>GGUF files in <code>{folder}</code></> : undefined}>
         <LocalModelsTable />
-      </ModelsSection>
-      <ModelsSection id="downloads" title="Download" description="From the recommended list, or any hf: URI or https URL of a GGUF file. A cancelled download resumes where it stopped.">
+      </PageSection>
+      <PageSection page="models" id="downloads" title="Download" description="From the recommended list, or any hf: URI or https URL of a GGUF file. A cancelled download resumes where it stopped.">
         <DownloadsSection />
-      </ModelsSection>
-      <ModelsSection id="remote" title="Remote provider" description="An OpenAI-compatible server (llama.cpp server, vLLM, Ollama, a hosted API), offered as a model of its own.">
+      </PageSection>
+      <PageSection page="models" id="remote" title="Remote provider" description="An OpenAI-compatible server (llama.cpp server, vLLM, Ollama, a hosted API), offered as a model of its own.">
         <RemoteProviderForm />
-      </ModelsSection>
+      </PageSection>
     </section>
   );
 }

@@ -1,7 +1,7 @@
 import { useId, useState } from "react";
 import { useHearth } from "../../store/index.js";
 import { downloadFraction, formatBytes, selectDownloadList, selectResumable, type DownloadState } from "../../store/models-page-slice.js";
-import { ProgressBar } from "./ModelsSection.js";
+import { ProgressBar } from "./ProgressBar.js";
 
 const STATE_LABELS: Record<DownloadState["state"], string> = { running: "Downloading", done: "Done", cancelled: "Cancelled", error: "Failed" };
 

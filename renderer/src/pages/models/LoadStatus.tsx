@@ -1,7 +1,7 @@
 import { useShallow } from "zustand/react/shallow";
 import { useHearth } from "../../store/index.js";
 import { formatBytes, selectLoadProgress } from "../../store/models-page-slice.js";
-import { ProgressBar } from "./ModelsSection.js";
+import { ProgressBar } from "./ProgressBar.js";
 
 const BACKEND_NAMES: Record<string, string> = { cpu: "CPU", cuda: "CUDA", vulkan: "Vulkan", metal: "Metal", remote: "remote provider" };
 

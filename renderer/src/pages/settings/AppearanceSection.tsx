@@ -1,6 +1,6 @@
 import { useHearth } from "../../store/index.js";
 import type { Theme } from "../../store/settings-slice.js";
-import { SettingsSection } from "./SettingsSection.js";
+import { PageSection } from "../../components/PageSection.js";
 
 const THEMES: ReadonlyArray<{ theme: Theme; label: string; hint: string }> = [
   { theme: "light", label: "Light", hint: "Always light" },
@@ -13,7 +13,7 @@ export function AppearanceSection() {
   const theme = useHearth((state) => state.settings?.theme);
   const updateSettings = useHearth((state) => state.updateSettings);
   return (
-    <SettingsSection id="appearance" title="Appearance">
+    <PageSection page="settings" id="appearance" title="Appearance">
       <fieldset className="settings-fieldset" disabled={theme === undefined}>
         <legend className="settings-legend">Theme</legend>
         <div className="theme-choices">
@@ -36,6 +36,6 @@ export function AppearanceSection() {
           ))}
         </div>
       </fieldset>
-    </SettingsSection>
+    </PageSection>
   );
 }

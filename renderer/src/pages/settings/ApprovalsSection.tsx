@@ -1,7 +1,7 @@
 import { useShallow } from "zustand/react/shallow";
 import { useHearth } from "../../store/index.js";
 import { selectAlwaysRules } from "../../store/settings-slice.js";
-import { SettingsSection } from "./SettingsSection.js";
+import { PageSection } from "../../components/PageSection.js";
 
 /** The approvals given "always": tools that run without asking, each revocable. */
 export function ApprovalsSection() {
@@ -9,7 +9,7 @@ export function ApprovalsSection() {
   const loaded = useHearth((state) => state.approvalRulesLoaded);
   const revoke = useHearth((state) => state.revokeApprovalRule);
   return (
-    <SettingsSection id="approvals" title="Approvals" description={'Tools you allowed "always" run without asking. Revoke one to be asked again next time.'}>
+    <PageSection page="settings" id="approvals" title="Approvals" description={'Tools you allowed "always" run without asking. Revoke one to be asked again next time.'}>
       {!loaded ? (
         <p className="muted">Loading…</p>
       ) : rules.length === 0 ? (
@@ -61,6 +61,6 @@ export function ApprovalsSection() {
           </tbody>
         </table>
       )}
-    </SettingsSection>
+    </PageSection>
   );
 }

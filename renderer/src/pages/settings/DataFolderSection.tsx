@@ -1,12 +1,13 @@
 import { CopyButton } from "../../components/CopyButton.js";
 import { useHearth } from "../../store/index.js";
-import { SettingsSection } from "./SettingsSection.js";
+import { PageSection } from "../../components/PageSection.js";
 
 /** Where Hearth keeps its data; read-only here. */
 export function DataFolderSection() {
   const dataFolder = useHearth((state) => state.settings?.dataFolder);
   return (
-    <SettingsSection
+    <PageSection
+      page="settings"
       id="data-folder"
       title="Data folder"
       description={
@@ -22,6 +23,6 @@ export function DataFolderSection() {
         </code>
         {dataFolder !== undefined ? <CopyButton text={dataFolder} label="Copy the data folder's path" /> : null}
       </div>
-    </SettingsSection>
+    </PageSection>
   );
 }

@@ -2,7 +2,7 @@ import { useId } from "react";
 import { useShallow } from "zustand/react/shallow";
 import { useHearth } from "../../store/index.js";
 import type { LogEntry, LogLevel } from "../../store/settings-slice.js";
-import { SettingsSection } from "./SettingsSection.js";
+import { PageSection } from "../../components/PageSection.js";
 
 const LEVELS: ReadonlyArray<{ level: LogLevel; label: string }> = [
   { level: "debug", label: "Everything" },
@@ -32,7 +32,8 @@ export function LogsSection() {
   const sources = filter.source !== undefined && filter.source !== "app" && !serverIds.includes(filter.source) ? [...serverIds, filter.source] : serverIds;
 
   return (
-    <SettingsSection
+    <PageSection
+      page="settings"
       id="logs"
       title="Logs"
       description="Hearth's own log and what each MCP server wrote to stderr or sent as log messages, newest first. A server's line is timed when Hearth read it; lines written before Hearth began recording show that moment."
@@ -76,7 +77,7 @@ export function LogsSection() {
           ))}
         </ol>
       )}
-    </SettingsSection>
+    </PageSection>
   );
 }
 

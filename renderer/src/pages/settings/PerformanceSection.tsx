@@ -1,6 +1,6 @@
 import { useEffect, useId, useState } from "react";
 import { useHearth } from "../../store/index.js";
-import { SettingsSection } from "./SettingsSection.js";
+import { PageSection } from "../../components/PageSection.js";
 
 /** The most threads the setting takes (the contract's limit). */
 const MAX_THREADS = 512;
@@ -22,7 +22,7 @@ export function PerformanceSection() {
   const valid = Number.isInteger(count) && count >= 1 && count <= MAX_THREADS;
 
   return (
-    <SettingsSection id="performance" title="Performance">
+    <PageSection page="settings" id="performance" title="Performance">
       <fieldset className="settings-fieldset" disabled={threads === undefined} aria-describedby={noteId}>
         <legend className="settings-legend">CPU threads</legend>
         <label className="settings-choice">
@@ -69,6 +69,6 @@ export function PerformanceSection() {
           Applies from the next model load; a loaded model keeps its threads until it is loaded again.
         </p>
       </fieldset>
-    </SettingsSection>
+    </PageSection>
   );
 }
