@@ -17,6 +17,7 @@ import type { EventSink, InvokeHandlers } from "./contract/channels.js";
 import { LocalModelHost, THREADS_SETTING, threadsFromSetting } from "./local-model-host.js";
 import { AppLog, logToAppLog } from "./log.js";
 import { desktopProcessSearchPath, resolveSecrets } from "./mcp-config/index.js";
+import { REMOTE_API_KEY_SECRET, REMOTE_PROVIDER_SETTING, remoteFromSetting, type RemoteProvider } from "./model-sources.js";
 import type { SecretVault } from "./secret-vault.js";
 import { ChatStore } from "./store/index.js";
 
@@ -47,10 +48,6 @@ export interface DesktopCore {
 export const DEFAULT_MODEL_SETTING = "models.default";
 /** The setting holding the sampling temperature when a conversation gives none (0 to 2; default the runner's, 0.7). */
 export const TEMPERATURE_SETTING = "inference.temperature";
-/** The setting naming a remote OpenAI-compatible provider: `{ baseUrl, model }`. */
-export const REMOTE_SETTING = "inference.remote";
-/** The secret holding the remote provider's API key. */
-export const REMOTE_API_KEY_SECRET = "inference.remote.apiKey";
 
 /** Starts the desktop core over `context.userDataFolder`; see the file's comment. */
 export async function createDesktopCore(context: DesktopCoreContext): Promise<DesktopCore> {
@@ -140,9 +137,9 @@ function temperatureSetting(store: ChatStore): { temperature: number } | undefin
 }
 
 /** The remote provider the settings name, with its API key from the secret store. */
-async function remoteProvider(store: ChatStore, secrets: SecretVault): Promise<{ baseUrl: string; model: string; apiKey?: string } | undefined> {
-  const remote = store.setting<{ baseUrl?: unknown; model?: unknown }>(REMOTE_SETTING);
-  if (typeof remote?.baseUrl !== "string" || typeof remote.model !== "string") return undefined;
+async function remoteProvider(store: ChatStore, secrets: SecretVault): Promise<RemoteProvider | undefined> {
+  const remote = remoteFromSetting(store.setting(REMOTE_PROVIDER_SETTING));
+  if (remote === undefined) return undefined;
   const apiKey = await secrets.get(REMOTE_API_KEY_SECRET);
   return { baseUrl: remote.baseUrl, model: remote.model, ...(apiKey !== undefined ? { apiKey } : {}) };
 }

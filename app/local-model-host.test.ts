@@ -156,6 +156,26 @@ describe("LocalModelHost", () => {
     expect((await models.list()).filter((choice) => choice.isDefault).map((choice) => choice.id)).toEqual([RANDOM]);
   });
 
+  it("a turn without a choice stays on the folder's first model, and moves when a file sorts before it", async () => {
+    const models = start();
+    const first = await models.acquire(undefined);
+    expect(first.modelId).toBe(RANDOM);
+    first.release();
+    const again = await models.acquire(undefined);
+    expect(again.modelId).toBe(RANDOM);
+    again.release();
+    const earlier = join(folder, "a-first.gguf");
+    await copyFile(SCRIPTED_MODEL, earlier);
+    try {
+      const moved = await models.acquire(undefined);
+      expect(moved.modelId).toBe("local:a-first.gguf");
+      moved.release();
+    } finally {
+      await models.dispose();
+      await rm(earlier, { force: true });
+    }
+  }, 60_000);
+
   it("a wait stopped by its signal is cancelled, and the queue goes on without it", async () => {
     const models = start();
     const held = await models.acquire(SCRIPTED);

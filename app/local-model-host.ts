@@ -4,17 +4,17 @@
  * OpenAI-compatible provider. A switch waits for the lease on the old model, unloads it,
  * then loads the new one; the status goes none → loading (with progress) → loaded (with
  * the backend, GPU layers, VRAM and context size) or error (with why). The folder is read
- * afresh on every call, so downloads and deletes show at once.
+ * afresh on every call, so downloads and deletes show at once; a turn on the model in
+ * memory reads only its file names, not every GGUF header.
  */
+import { describeModel, listModelFileNames } from "../models/catalog.js";
 import type { Engine } from "../models/engine.js";
 import type { ChatRunner, SamplingSettings } from "../models/runner.js";
 import { chooseThreadCount } from "../models/threads.js";
 import type { ModelChoice, ModelStatus } from "./contract/channels.js";
 import { LeaseQueue } from "./lease-queue.js";
 import { ModelHostError, type LoadSettings, type ModelHost, type ModelLease } from "./model-host.js";
-import { defaultModelId, findModelSources, remoteModelId, type ModelSource, type RemoteProvider } from "./model-sources.js";
-
-export type { RemoteProvider } from "./model-sources.js";
+import { defaultModelId, findModelSources, localModelId, remoteModelId, type ModelSource, type RemoteProvider } from "./model-sources.js";
 
 /** A model its owner loaded already and hands to the host (`hearth serve --ui` gives the one its API serves). */
 export interface PreloadedModel {
@@ -128,7 +128,7 @@ export class LocalModelHost implements ModelHost {
    */
   async acquire(modelId: string | undefined, signal?: AbortSignal): Promise<ModelLease> {
     this.throwIfClosed();
-    const id = modelId ?? this.defaultId(await this.sources());
+    const id = modelId ?? (await this.turnDefaultId());
     if (id === undefined) throw new ModelHostError("no_model", "no model is chosen and there is no default: add a GGUF file to the models folder, or choose a remote provider");
     // Checked before waiting, so a wrong id fails at once rather than after other turns.
     if (!this.isInUse(id)) await this.find(id);
@@ -215,11 +215,43 @@ export class LocalModelHost implements ModelHost {
    * model (someone who has put one model in the folder expects it to be used).
    */
   private defaultId(sources: Map<string, ModelSource>): string | undefined {
+    return this.configuredDefaultId() ?? [...sources.values()].find((source) => source.kind === "local")?.id;
+  }
+
+  /** The default that needs no look at the folder: the configured one, the preloaded model or the remote provider. */
+  private configuredDefaultId(): string | undefined {
     const { defaultModel, preloaded } = this.options;
     if (defaultModel !== undefined && defaultModel !== "") return defaultModelId(defaultModel);
     if (preloaded !== undefined) return preloaded.modelId;
     if (this.remote !== undefined) return remoteModelId(this.remote.model);
-    return [...sources.values()].find((source) => source.kind === "local")?.id;
+    return undefined;
+  }
+
+  /**
+   * {@link LocalModelHost.defaultId} for `acquire`, which every turn of a conversation
+   * without a choice calls. When the default is the folder's first ready model and the
+   * model in memory is a file of the folder, only the headers of the files sorted before
+   * it are read (usually none): if none of them is ready, the model in memory (readable,
+   * it loaded) is the default. Anything else reads the folder as `list()` does.
+   */
+  private async turnDefaultId(): Promise<string | undefined> {
+    const configured = this.configuredDefaultId();
+    if (configured !== undefined) return configured;
+    const inUse = this.active?.modelId;
+    if (inUse !== undefined && this.isInUse(inUse)) {
+      const folder = this.options.modelsFolder;
+      const names = await listModelFileNames(folder);
+      const index = names.findIndex((name) => localModelId(name) === inUse);
+      if (index !== -1) {
+        let earlierReady = false;
+        for (const name of names.slice(0, index)) {
+          earlierReady = (await describeModel(folder, name).catch(() => undefined))?.status === "ready";
+          if (earlierReady) break;
+        }
+        if (!earlierReady) return inUse;
+      }
+    }
+    return this.defaultId(await this.sources());
   }
 
   private sources(): Promise<Map<string, ModelSource>> {
@@ -340,8 +372,7 @@ export class LocalModelHost implements ModelHost {
   /** The thread setting as it is now: a whole number of at least 1, else the default. */
   private threadCount(): number {
     const { threads } = this.options;
-    const given = typeof threads === "function" ? threads() : threads;
-    return given !== undefined && Number.isInteger(given) && given >= 1 ? given : chooseThreadCount();
+    return threadsFromSetting(typeof threads === "function" ? threads() : threads) ?? chooseThreadCount();
   }
 
   /** The engine, made on the first local load and kept until `dispose()`. */

@@ -11,6 +11,13 @@ import type { DownloadState } from "./contract/models-channels.js";
 /** What a test or a front end may pass on to `pullModel`. */
 export type PullSettings = Pick<PullOptions, "fetch" | "huggingFaceEndpoint" | "token" | "retries" | "retryDelayMs">;
 
+/** The Hub mirror (`HF_ENDPOINT`) and token (`HF_TOKEN`, else `HUGGING_FACE_HUB_TOKEN`) the environment names, as `hearth models pull` reads them. */
+export function pullSettingsFromEnvironment(environment: NodeJS.ProcessEnv = process.env): PullSettings {
+  const endpoint = environment.HF_ENDPOINT?.trim();
+  const token = environment.HF_TOKEN?.trim() || environment.HUGGING_FACE_HUB_TOKEN?.trim();
+  return { ...(endpoint ? { huggingFaceEndpoint: endpoint } : {}), ...(token ? { token } : {}) };
+}
+
 /** Options of {@link ModelDownloads}. */
 export interface ModelDownloadsOptions {
   /** The folder the models go to (created if needed). */

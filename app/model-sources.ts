@@ -23,6 +23,17 @@ export interface RemoteProvider {
   apiKey?: string;
 }
 
+/**
+ * The provider a {@link REMOTE_PROVIDER_SETTING} value names: undefined unless it has a
+ * string `baseUrl` and `model`; its `apiKey` only when a non-empty string.
+ */
+export function remoteFromSetting(value: unknown): RemoteProvider | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { baseUrl, model, apiKey } = value as { baseUrl?: unknown; model?: unknown; apiKey?: unknown };
+  if (typeof baseUrl !== "string" || typeof model !== "string") return undefined;
+  return { baseUrl, model, ...(typeof apiKey === "string" && apiKey !== "" ? { apiKey } : {}) };
+}
+
 /** What one `models.list` id stands for. */
 export type ModelSource =
   | { kind: "local"; id: string; label: string; path: string; sizeBytes?: number }

@@ -23,7 +23,7 @@ import { build } from "esbuild";
 /** The repository's root. */
 export const ROOT = fileURLToPath(new URL("..", import.meta.url));
 /** Where the bundles go. */
-export const MAIN_OUTPUT_FOLDER = join(ROOT, "dist", "main");
+const MAIN_OUTPUT_FOLDER = join(ROOT, "dist", "main");
 
 /** Packages the main bundle imports at run time instead of containing (see above). */
 export const MAIN_EXTERNALS = ["electron", "node-llama-cpp", "better-sqlite3"];

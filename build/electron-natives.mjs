@@ -23,10 +23,10 @@ import { createRequire } from "node:module";
 import { join, relative, sep } from "node:path";
 
 /** Where Electron's copies of native modules go, relative to the root. */
-export const ELECTRON_MODULES_FOLDER = join("dist", "node_modules");
+const ELECTRON_MODULES_FOLDER = join("dist", "node_modules");
 
 /** The native modules that need an Electron build (see the file's comment), and their addon. */
-export const ELECTRON_NATIVE_MODULES = [{ name: "better-sqlite3", addon: join("build", "Release", "better_sqlite3.node") }];
+const ELECTRON_NATIVE_MODULES = [{ name: "better-sqlite3", addon: join("build", "Release", "better_sqlite3.node") }];
 
 /** Where Electron's headers are downloaded from. */
 const ELECTRON_HEADERS_URL = "https://electronjs.org/headers";
@@ -40,7 +40,7 @@ const readVersion = (folder) => JSON.parse(readFileSync(join(folder, "package.js
  * What a copy must have been built for: Electron's version, the module's, the platform and
  * the architecture. A copy whose stamp differs is rebuilt.
  */
-export function electronBuildStamp({ electronVersion, moduleVersion, platform = process.platform, arch = process.arch }) {
+function electronBuildStamp({ electronVersion, moduleVersion, platform = process.platform, arch = process.arch }) {
   return `electron ${electronVersion}, module ${moduleVersion}, ${platform}-${arch}`;
 }
 
@@ -54,7 +54,7 @@ function withoutNodedir(environment) {
  * first, node-gyp when no prebuilt binary can be had. Returns `{ ok: true }` or
  * `{ ok: false, reason }`; the tools' output goes to this process's stdout and stderr.
  */
-export function buildForElectron(folder, { root, electronVersion, arch = process.arch }) {
+function buildForElectron(folder, { root, electronVersion, arch = process.arch }) {
   const environment = withoutNodedir(process.env);
   const flags = ["--runtime=electron", `--target=${electronVersion}`, `--arch=${arch}`];
   const resolveFromModule = createRequire(join(folder, "package.json"));

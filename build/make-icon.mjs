@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { deflateSync } from "node:zlib";
 
 /** The icon's side in pixels (macOS wants at least 512; 1024 also covers Retina). */
-export const ICON_SIZE = 1024;
+const ICON_SIZE = 1024;
 const SAMPLES = 4;
 
 /** Colours, [r, g, b] 0–255. */
@@ -84,7 +84,7 @@ function sample(x, y) {
 }
 
 /** The icon's pixels: `size`×`size` RGBA, row by row. */
-export function drawIcon(size = ICON_SIZE) {
+function drawIcon(size = ICON_SIZE) {
   const pixels = Buffer.alloc(size * size * 4);
   for (let row = 0; row < size; row++) {
     for (let column = 0; column < size; column++) {
@@ -115,7 +115,7 @@ const CRC_TABLE = Array.from({ length: 256 }, (_, byte) => {
 });
 
 /** CRC-32 of `bytes` (PNG spec, "CRC algorithm"). */
-export function crc32(bytes) {
+function crc32(bytes) {
   let crc = 0xffffffff;
   for (const byte of bytes) crc = CRC_TABLE[(crc ^ byte) & 0xff] ^ (crc >>> 8);
   return (crc ^ 0xffffffff) >>> 0;
@@ -131,7 +131,7 @@ function chunk(type, data) {
 }
 
 /** A PNG of `size`×`size` RGBA `pixels` (8 bits per channel, no interlacing). */
-export function encodePng(pixels, size) {
+function encodePng(pixels, size) {
   const header = Buffer.alloc(13);
   header.writeUInt32BE(size, 0);
   header.writeUInt32BE(size, 4);

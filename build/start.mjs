@@ -7,7 +7,8 @@
 //                                   in the fallback (see `hearth serve --help`)
 //
 // Steps: the renderer is built (vite) when dist/renderer is missing or older than its
-// sources; the main process is always bundled (esbuild, about a second); the launch check
+// sources; the main process is bundled (esbuild, about a second) only when Electron is to
+// start, since the headless fallback does not load it; the launch check
 // is main/launch-check.ts's (through tsx, as bin/hearth.js runs the CLI). Electron ≥ 45
 // downloads its binary on first use rather than at `npm install`, so a missing binary is
 // fetched here, once, when there is a display to open it on.
@@ -132,7 +133,6 @@ async function start() {
     say("building the UI (npm run build:ui)…");
     runNode([join(ROOT, "node_modules", "vite", "bin", "vite.js"), "build", "--logLevel", "warn"], "building the UI");
   }
-  await buildMain();
   register();
 
   let check = await launchCheck();
@@ -145,6 +145,7 @@ async function start() {
     say("starting the same UI headless instead (hearth serve --ui): open the URL it prints in a browser");
     return serveHeadless(extraArguments);
   }
+  await buildMain();
   // ELECTRON_RUN_AS_NODE (set by some tools) would make Electron a plain Node.
   const { ELECTRON_RUN_AS_NODE: _runAsNode, ...environment } = process.env;
   return runForwardingSignals(check.executable, [".", ...extraArguments], { env: environment });

@@ -15,6 +15,7 @@ import {
   type InvokeChannel,
   type InvokeInput,
   type InvokeOutput,
+  type InvokeResult as ContractInvokeResult,
 } from "../app/contract/channels.js";
 
 /** The part of Electron's `ipcRenderer` the API uses. */
@@ -25,7 +26,7 @@ export interface IpcRendererLike {
 }
 
 /** What a call resolves to: the channel's output, or a stable code and a message (never a rejection for a refused call). */
-export type InvokeResult<Channel extends InvokeChannel> = { ok: true; output: InvokeOutput<Channel> } | { ok: false; error: BridgeError };
+export type InvokeResult<Channel extends InvokeChannel> = ContractInvokeResult<InvokeOutput<Channel>>;
 
 /** `window.hearth` in the renderer. */
 export interface HearthApi {

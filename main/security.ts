@@ -203,7 +203,7 @@ export function trustedSenderCheck(appOrigin: string): (frame: { url: string } |
 }
 
 /** The permissions the app's page may have: writing to the clipboard (the "copy" buttons). */
-export const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(["clipboard-sanitized-write"]);
+const ALLOWED_PERMISSIONS: ReadonlySet<string> = new Set(["clipboard-sanitized-write"]);
 
 /** The part of a `Session` that {@link restrictPermissions} uses. */
 export interface PermissionSession {

@@ -10,5 +10,5 @@ export type { ServerCatalog } from "./connection/catalog.js";
 export type { HostCallbacks, HostRequestContext } from "./connection/host.js";
 export type { TransportKind } from "./connection/connect.js";
 export { MAX_RECORDED_PROGRESS, MAX_RECORDED_STRING_CHARS, type MessageRecorder, type TappedMessage } from "./connection/message-tap.js";
-export { McpPool, type McpPoolOptions, type PoolTool, type PoolCallOptions, type ToolCallOutcome } from "./pool/pool.js";
+export { McpPool, withSearchPath, type McpPoolOptions, type PoolTool, type PoolCallOptions, type ToolCallOutcome } from "./pool/pool.js";
 export type { NameCollision } from "./pool/naming.js";

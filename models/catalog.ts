@@ -36,7 +36,7 @@ export interface PartialDownload {
  * a time.
  */
 export async function listModels(folder: string): Promise<CatalogEntry[]> {
-  const names = (await readFolder(folder)).filter(isModelFileName).sort();
+  const names = await listModelFileNames(folder);
   const entries: (CatalogEntry | undefined)[] = new Array(names.length);
   let next = 0;
   const worker = async () => {
@@ -47,6 +47,15 @@ export async function listModels(folder: string): Promise<CatalogEntry[]> {
   };
   await Promise.all([worker(), worker()]);
   return entries.filter((entry): entry is CatalogEntry => entry !== undefined);
+}
+
+/**
+ * The names of the `*.gguf` entries at the top of `folder`, sorted as {@link listModels}
+ * sorts them; none when the folder does not exist yet. Reads no header, so it is cheap
+ * enough to call on every chat turn.
+ */
+export async function listModelFileNames(folder: string): Promise<string[]> {
+  return (await readFolder(folder)).filter(isModelFileName).sort();
 }
 
 /** The catalog entry of one file of `folder`; throws `file_not_found` when it is not there. */

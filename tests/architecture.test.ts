@@ -27,6 +27,8 @@ describe("folder boundaries", () => {
     ["app/contract/example.ts", "../../mcp/config/load.js", "app/contract/ may import only app/contract/"],
     ["renderer/chat/example.ts", "../../mcp/index.js", "renderer/ may import only renderer/ and app/contract/"],
     ["renderer/example.ts", "../app/cli/main.js", "renderer/ may import only renderer/ and app/contract/"],
+    ["main/example.ts", "../mcp/config/write.js", "main/ may import only main/ and app/"],
+    ["main/example.ts", "node-llama-cpp", "main/ may not import node-llama-cpp"],
   ])("%s importing %s is refused", async (filePath, specifier, expected) => {
     expect(await boundaryErrors(filePath, importing(specifier))).toEqual([expect.stringContaining(expected)]);
   });
@@ -35,6 +37,7 @@ describe("folder boundaries", () => {
     ["app/cli/example.ts", "../../mcp/index.js"],
     ["renderer/example.ts", "../app/contract/channels.js"],
     ["app/contract/example.ts", "zod"],
+    ["main/example.ts", "../app/desktop-core.js"],
     ["app/contract/example.ts", "../../mcp/config/schema.js"],
     ["mcp/pool/example.ts", "../connection/state.js"],
   ])("%s may import %s", async (filePath, specifier) => {

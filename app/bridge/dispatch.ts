@@ -4,10 +4,10 @@
  * is checked against it before the front end does (a bug must not leak malformed data),
  * and any failure becomes a {@link BridgeError}, a stable code and a message, never a stack.
  */
-import { invokeChannels, parseInvokeInput, type BridgeError, type InvokeHandlers } from "../contract/channels.js";
+import { invokeChannels, parseInvokeInput, type BridgeError, type InvokeHandlers, type InvokeResult } from "../contract/channels.js";
 
-/** What a call gives back: the handler's output, or why there is none. */
-export type DispatchResult = { ok: true; output: unknown } | { ok: false; error: BridgeError };
+/** What a call gives back: the handler's output, or why there is none (the contract's {@link InvokeResult}). */
+export type DispatchResult = InvokeResult;
 
 /** The message of failures that carry no code of their own: their text may hold paths or internals. */
 export const INTERNAL_ERROR_MESSAGE = "Hearth failed to handle the request; see its log for details";
@@ -44,7 +44,7 @@ export async function dispatch(handlers: InvokeHandlers, channel: string, input:
  * A thrown value as it may cross the boundary: its own `code` and message when it has a
  * string code (`BridgeFailure`, `StoreError`, `McpClientError`), else `internal_error`.
  */
-export function toBridgeError(error: unknown, onInternalError?: (error: unknown) => void): BridgeError {
+function toBridgeError(error: unknown, onInternalError?: (error: unknown) => void): BridgeError {
   const code = (error as { code?: unknown } | null | undefined)?.code;
   if (typeof code === "string" && code !== "") {
     const message = error instanceof Error ? error.message : String((error as { message?: unknown }).message ?? code);

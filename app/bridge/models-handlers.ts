@@ -13,8 +13,8 @@ import { partPaths, removePart } from "../../models/download/part-file.js";
 import { RECOMMENDED_MODELS } from "../../models/recommended.js";
 import type { InvokeHandlers, InvokeOutput } from "../contract/channels.js";
 import type { modelsInvokeChannels } from "../contract/models-channels.js";
-import { ModelDownloads, type PullSettings } from "../model-downloads.js";
-import { REMOTE_API_KEY_SECRET, REMOTE_PROVIDER_SETTING, localModelId, type RemoteProvider } from "../model-sources.js";
+import { ModelDownloads, pullSettingsFromEnvironment, type PullSettings } from "../model-downloads.js";
+import { REMOTE_API_KEY_SECRET, REMOTE_PROVIDER_SETTING, localModelId, remoteFromSetting, type RemoteProvider } from "../model-sources.js";
 import { BridgeFailure } from "./failure.js";
 import type { PageContext } from "./page-context.js";
 
@@ -24,13 +24,6 @@ export interface ModelsHandlerOptions {
   pull?: PullSettings;
   /** How long `models.testRemote` waits for the server, in milliseconds. Default 5000. */
   remoteTestTimeoutMs?: number;
-}
-
-/** The remote provider as the `inference.remote` setting stores it. */
-interface StoredRemote {
-  baseUrl: string;
-  model: string;
-  apiKey?: string;
 }
 
 type RemoteView = InvokeOutput<"models.getRemote">;
@@ -48,11 +41,7 @@ export function createModelsHandlers(context: PageContext, options: ModelsHandle
   // Stopped with the core: a download in flight ends cancelled, its .part kept for a resume.
   context.onDispose?.(() => void downloads.dispose());
 
-  const storedRemote = (): StoredRemote | undefined => {
-    const value = store.setting<{ baseUrl?: unknown; model?: unknown; apiKey?: unknown }>(REMOTE_PROVIDER_SETTING);
-    if (typeof value?.baseUrl !== "string" || typeof value.model !== "string") return undefined;
-    return { baseUrl: value.baseUrl, model: value.model, ...(typeof value.apiKey === "string" && value.apiKey !== "" ? { apiKey: value.apiKey } : {}) };
-  };
+  const storedRemote = (): RemoteProvider | undefined => remoteFromSetting(store.setting(REMOTE_PROVIDER_SETTING));
   const savedKey = async (): Promise<string | undefined> => (secrets ? await secrets.get(REMOTE_API_KEY_SECRET) : storedRemote()?.apiKey);
   const remoteView = async (): Promise<RemoteView> => {
     const remote = storedRemote();
@@ -173,13 +162,6 @@ export function createModelsHandlers(context: PageContext, options: ModelsHandle
       return testRemote(baseUrl, key, options.remoteTestTimeoutMs ?? 5_000);
     },
   };
-}
-
-/** The Hub mirror and token the environment names, as `hearth models pull` reads them. */
-function pullSettingsFromEnvironment(): PullSettings {
-  const endpoint = process.env.HF_ENDPOINT?.trim();
-  const token = process.env.HF_TOKEN?.trim() || process.env.HUGGING_FACE_HUB_TOKEN?.trim();
-  return { ...(endpoint ? { huggingFaceEndpoint: endpoint } : {}), ...(token ? { token } : {}) };
 }
 
 /**

@@ -139,18 +139,17 @@ export async function pullCommand(uri: string, options: ModelsFolderOption & { s
     columns: terminal.columns ?? process.stderr.columns ?? 80,
     ...(terminal.lineIntervalMs !== undefined ? { lineIntervalMs: terminal.lineIntervalMs } : {}),
   });
-  const token = process.env.HF_TOKEN?.trim() || process.env.HUGGING_FACE_HUB_TOKEN?.trim();
   let fileName: string | undefined;
   try {
     const { pullModel } = await import("../../models/download/pull.js");
+    const { pullSettingsFromEnvironment } = await import("../model-downloads.js");
     const result = await pullModel(uri, {
       modelsFolder: folder,
       signal,
       ...(options.sha256 ? { sha256: options.sha256.toLowerCase() } : {}),
       ...(options.name ? { fileName: options.name } : {}),
       ...(options.force ? { overwrite: true } : {}),
-      ...(process.env.HF_ENDPOINT?.trim() ? { huggingFaceEndpoint: process.env.HF_ENDPOINT.trim() } : {}),
-      ...(token ? { token } : {}),
+      ...pullSettingsFromEnvironment(),
       onResolved: (file) => {
         fileName = options.name ?? file.fileName;
         output.error(`downloading ${fileName}${file.sizeBytes ? ` (${formatBytes(file.sizeBytes)})` : ""} from ${file.url}\n`);

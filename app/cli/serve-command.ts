@@ -11,6 +11,8 @@ import type { Command } from "commander";
 import type { McpPool } from "../../mcp/index.js";
 import type { ChatRunner } from "../../models/runner.js";
 import type { EventSink } from "../contract/channels.js";
+import type { RemoteProvider } from "../model-sources.js";
+import type { ChatStore } from "../store/index.js";
 import type { HearthServer } from "../server/server.js";
 import { listenForInterrupt } from "./interrupt.js";
 import { loadConfig } from "./mcp-commands.js";
@@ -35,9 +37,6 @@ export interface ServeOptions {
 
 /** Where `npm run build:ui` puts the renderer. */
 export const RENDERER_FOLDER = fileURLToPath(new URL("../../dist/renderer/", import.meta.url));
-
-/** The setting that names a remote OpenAI-compatible provider: `{ baseUrl, model, apiKey? }`. */
-export const REMOTE_PROVIDER_SETTING = "inference.remote";
 
 /** Adds `hearth serve` to `program`. */
 export function registerServeCommand(program: Command, output: CliOutput, setExitCode: (code: number) => void): void {
@@ -67,6 +66,23 @@ function wholeNumber(name: string, value: string, least: number): number {
   return number;
 }
 
+/** `--temperature` as the runners' sampling defaults; none when it is not given. */
+function samplingDefaults(options: ServeOptions): { temperature: number } | undefined {
+  if (options.temperature === undefined) return undefined;
+  const temperature = Number(options.temperature);
+  if (!(temperature >= 0 && temperature <= 2)) throw new Error(`--temperature must be a number from 0 to 2, not "${options.temperature}"`);
+  return { temperature };
+}
+
+/** `--gpu-layers`, `--context-size` and `--threads`, checked, as a local model is loaded with them. */
+function loadSettings(options: ServeOptions): { gpuLayers: "auto" | "max" | number; contextSize: "auto" | number; threads: number | undefined } {
+  return {
+    gpuLayers: options.gpuLayers === "auto" || options.gpuLayers === "max" ? options.gpuLayers : wholeNumber("gpu-layers", options.gpuLayers, 0),
+    contextSize: options.contextSize === "auto" ? "auto" : wholeNumber("context-size", options.contextSize, 1),
+    threads: options.threads === undefined ? undefined : wholeNumber("threads", options.threads, 1),
+  };
+}
+
 /** The runners to serve with, their model id and description, and how to release them. */
 interface Served {
   id: string;
@@ -75,17 +91,16 @@ interface Served {
   dispose(): Promise<void>;
 }
 
-async function openModel(options: ServeOptions, parallel: number, output: CliOutput, signal: AbortSignal): Promise<Served | undefined> {
-  const temperature = options.temperature === undefined ? undefined : Number(options.temperature);
-  if (temperature !== undefined && !(temperature >= 0 && temperature <= 2)) throw new Error(`--temperature must be a number from 0 to 2, not "${options.temperature}"`);
-  const defaults = temperature === undefined ? undefined : { temperature };
-  const remote = options.remoteUrl !== undefined ? { baseUrl: options.remoteUrl, model: options.remoteModel ?? "default", apiKey: process.env.HEARTH_REMOTE_API_KEY } : options.model === undefined ? await remoteFromSettings() : undefined;
+/** Opens `--model`, or else the remote provider `remote` (`--remote-url`'s or the settings'). */
+async function openModel(options: ServeOptions, remote: RemoteProvider | undefined, parallel: number, output: CliOutput, signal: AbortSignal): Promise<Served | undefined> {
+  const defaults = samplingDefaults(options);
   if (remote !== undefined) {
     const { RemoteChatRunner } = await import("../../models/remote-runner.js");
     const runner = new RemoteChatRunner({ ...remote, defaults });
     return { id: remote.model, description: runner.description, runners: Array.from({ length: parallel }, () => runner), dispose: () => runner.dispose() };
   }
   if (options.model === undefined) {
+    const { REMOTE_PROVIDER_SETTING } = await import("../model-sources.js");
     output.error(
       "hearth serve needs a model. Give one of:\n" +
         "  --model FILE.gguf                 a local GGUF file\n" +
@@ -95,9 +110,7 @@ async function openModel(options: ServeOptions, parallel: number, output: CliOut
     );
     return undefined;
   }
-  const gpuLayers = options.gpuLayers === "auto" || options.gpuLayers === "max" ? options.gpuLayers : wholeNumber("gpu-layers", options.gpuLayers, 0);
-  const contextSize = options.contextSize === "auto" ? "auto" : wholeNumber("context-size", options.contextSize, 1);
-  const threads = options.threads === undefined ? undefined : wholeNumber("threads", options.threads, 1);
+  const { gpuLayers, contextSize, threads } = loadSettings(options);
   let path = options.model;
   if (/^(hf:|https?:\/\/)/.test(path)) {
     const { pullModel } = await import("../../models/download/index.js");
@@ -123,18 +136,21 @@ async function openModel(options: ServeOptions, parallel: number, output: CliOut
   }
 }
 
-/** The remote provider the settings name, if any. */
-async function remoteFromSettings(): Promise<{ baseUrl: string; model: string; apiKey?: string } | undefined> {
-  const { existsSync } = await import("node:fs");
-  const { join } = await import("node:path");
+/** The remote provider `--remote-url` names, if any. */
+function remoteFromOptions(options: ServeOptions): RemoteProvider | undefined {
+  return options.remoteUrl === undefined ? undefined : { baseUrl: options.remoteUrl, model: options.remoteModel ?? "default", apiKey: process.env.HEARTH_REMOTE_API_KEY };
+}
+
+/** The remote provider the settings name, if any: read from `store`, else from the data folder's database when there is one. */
+async function remoteFromSettings(store: ChatStore | undefined): Promise<RemoteProvider | undefined> {
+  const { REMOTE_PROVIDER_SETTING, remoteFromSetting } = await import("../model-sources.js");
+  if (store !== undefined) return remoteFromSetting(store.setting(REMOTE_PROVIDER_SETTING));
   const { userDataFolder } = await import("../../models/data-folder.js");
   const path = join(userDataFolder(), "hearth.db");
   if (!existsSync(path)) return undefined;
   const { ChatStore } = await import("../store/index.js");
-  using store = ChatStore.open(path);
-  const remote = store.setting<{ baseUrl?: unknown; model?: unknown; apiKey?: unknown }>(REMOTE_PROVIDER_SETTING);
-  if (typeof remote?.baseUrl !== "string" || typeof remote.model !== "string") return undefined;
-  return { baseUrl: remote.baseUrl, model: remote.model, ...(typeof remote.apiKey === "string" ? { apiKey: remote.apiKey } : {}) };
+  using opened = ChatStore.open(path);
+  return remoteFromSetting(opened.setting(REMOTE_PROVIDER_SETTING));
 }
 
 /**
@@ -143,30 +159,27 @@ async function remoteFromSettings(): Promise<{ baseUrl: string; model: string; a
  * data folder's `models/` and the remote provider), the core handlers and their WebSocket
  * bridge, behind a token made at each start.
  */
-async function startUi(server: HearthServer, pool: McpPool, served: Served, options: ServeOptions, mcpConfigPath: string | undefined) {
+async function startUi(server: HearthServer, pool: McpPool, served: Served, options: ServeOptions, mcpConfigPath: string | undefined, store: ChatStore, remote: RemoteProvider | undefined) {
   const { userDataFolder, defaultModelsFolder } = await import("../../models/data-folder.js");
-  const { ChatStore } = await import("../store/index.js");
   const { createCoreHandlers } = await import("../bridge/core-handlers.js");
   const { LocalModelHost, THREADS_SETTING, threadsFromSetting } = await import("../local-model-host.js");
   const { attachUiBridge } = await import("../server/ui-bridge.js");
   const { readFileSync } = await import("node:fs");
   const version = (JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string }).version;
-  const temperature = options.temperature === undefined ? undefined : Number(options.temperature);
-  const remote = options.remoteUrl !== undefined ? { baseUrl: options.remoteUrl, model: options.remoteModel ?? "default", apiKey: process.env.HEARTH_REMOTE_API_KEY } : await remoteFromSettings();
   const runner = served.runners[0];
   // The model the API serves is offered as it is; the API keeps using it, so the host never frees it.
   const preloaded =
     runner === undefined ? undefined : { modelId: servedModelId(served, runner), runner, description: served.description, dispose: async () => {} };
-  const store = ChatStore.open(join(userDataFolder(), "hearth.db"));
+  const { gpuLayers, contextSize, threads } = loadSettings(options);
   const models = new LocalModelHost({
     modelsFolder: defaultModelsFolder(),
     remote,
     preloaded,
     // --threads wins; else the settings page's value, read at each load.
-    threads: options.threads === undefined ? () => threadsFromSetting(store.setting(THREADS_SETTING)) : wholeNumber("threads", options.threads, 1),
-    gpuLayers: options.gpuLayers === "auto" || options.gpuLayers === "max" ? options.gpuLayers : wholeNumber("gpu-layers", options.gpuLayers, 0),
-    contextSize: options.contextSize === "auto" ? "auto" : wholeNumber("context-size", options.contextSize, 1),
-    samplingDefaults: temperature === undefined ? undefined : { temperature },
+    threads: threads ?? (() => threadsFromSetting(store.setting(THREADS_SETTING))),
+    gpuLayers,
+    contextSize,
+    samplingDefaults: samplingDefaults(options),
   });
   const token = randomBytes(24).toString("base64url");
   const url = new URL(server.url);
@@ -194,7 +207,6 @@ async function startUi(server: HearthServer, pool: McpPool, served: Served, opti
       await bridge.close();
       // Frees the models the UI loaded; the served one stays for `served.dispose()`.
       await models.dispose();
-      store.close();
     },
   };
 }
@@ -234,6 +246,8 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
   const { McpPool } = await import("../../mcp/index.js");
   const pool: McpPool = new McpPool();
   let served: Served | undefined;
+  // With --ui, the data folder's store of conversations: opened once, it also names the remote provider.
+  let store: ChatStore | undefined;
   try {
     // With the UI and no --mcp-config, the data folder's file: the one its servers page edits.
     let mcpConfigPath = options.mcpConfig;
@@ -256,8 +270,17 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
         if (connection.state.status === "error") output.error(`MCP server ${connection.id} is not running: ${connection.state.message}\n`);
       }
     }
+    if (options.ui) {
+      const [{ ChatStore }, { userDataFolder }] = await Promise.all([import("../store/index.js"), import("../../models/data-folder.js")]);
+      store = ChatStore.open(join(userDataFolder(), "hearth.db"));
+    }
+    let uiRemote: RemoteProvider | undefined;
     try {
-      served = await openModel(options, parallel, output, stop.signal);
+      // --remote-url wins; else the settings' provider serves when there is no --model, and the UI offers it either way.
+      const givenRemote = remoteFromOptions(options);
+      const settingsRemote = givenRemote === undefined && (store !== undefined || options.model === undefined) ? await remoteFromSettings(store) : undefined;
+      served = await openModel(options, givenRemote ?? (options.model === undefined ? settingsRemote : undefined), parallel, output, stop.signal);
+      uiRemote = givenRemote ?? settingsRemote;
     } catch (error) {
       output.error(failureLine("cannot load the model", error));
       return stop.signal.aborted ? EXIT.cancelled : error instanceof Error && error.message.startsWith("--") ? EXIT.badInput : EXIT.failed;
@@ -279,7 +302,7 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
       approval: options.approve,
       ...(options.ui ? { ui: { root: RENDERER_FOLDER } } : {}),
     });
-    const ui = options.ui ? await startUi(server, pool, served, options, mcpConfigPath) : undefined;
+    const ui = store !== undefined ? await startUi(server, pool, served, options, mcpConfigPath, store, uiRemote) : undefined;
     const tools = pool.tools().length;
     output.error(`hearth serve: listening on ${server.url} (${served.runners.length === 0 ? "no model" : `model "${served.id}", ${served.description}`}; ${tools} MCP tool${tools === 1 ? "" : "s"} from ${pool.servers().length} server${pool.servers().length === 1 ? "" : "s"}; parallel ${parallel}${apiKey ? "; API key required" : ""})\n`);
     if (ui) output.error(`hearth serve: the UI is at ${server.url}/#token=${ui.token}\n`);
@@ -295,5 +318,6 @@ export async function serveCommand(options: ServeOptions, output: CliOutput): Pr
     stop.dispose();
     await pool.close();
     await served?.dispose();
+    store?.close();
   }
 }

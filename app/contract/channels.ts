@@ -152,6 +152,9 @@ export type EventSink = <Channel extends EventChannel>(channel: Channel, payload
 export const BridgeErrorSchema = z.object({ code: z.string(), message: z.string() });
 export type BridgeError = z.infer<typeof BridgeErrorSchema>;
 
+/** What an invoke gives back across the boundary: the channel's output, or why there is none. */
+export type InvokeResult<Output = unknown> = { ok: true; output: Output } | { ok: false; error: BridgeError };
+
 /**
  * Checks `input` for `channel`: the parsed input, or a `BridgeError` with code
  * `invalid_input` naming the first bad field. Unknown channels give `unknown_channel`.

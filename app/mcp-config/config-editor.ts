@@ -13,8 +13,10 @@ import {
   parseJsonText,
   parseMcpConfig,
   writeFileAtomic,
+  writeMcpConfigFile,
   type ConfigIssue,
   type McpConfig,
+  type McpConfigInput,
 } from "../../mcp/index.js";
 
 /** The file as written: plain JSON, defaults left out where the user left them out. */
@@ -75,8 +77,8 @@ export class McpConfigEditor {
       // Nothing changed (removing a server that is not there): no write, no .bak churn.
       if (snapshot.exists && JSON.stringify(raw) === before) return { config: checked.config, value };
       await mkdir(dirname(this.path), { recursive: true });
-      // The same layout as writeMcpConfigFile: 2-space indentation and a final newline.
-      await writeFileAtomic(this.path, `${JSON.stringify(raw, null, 2)}\n`);
+      // `raw`, not the parsed config: defaults the user left out stay out of the file.
+      await writeMcpConfigFile(this.path, raw as McpConfigInput);
       return { config: checked.config, value };
     });
   }

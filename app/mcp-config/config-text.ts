@@ -7,7 +7,7 @@ import {
   exportMcpServers,
   importMcpServersText,
   parseJsonText,
-  parseMcpConfig,
+  parseMcpConfigText,
   type ConfigIssue,
   type McpConfig,
   type ServerDefinition,
@@ -25,10 +25,9 @@ import { settingsOf } from "./server-edits.js";
  * last good one) with the file's own text, so it can be fixed.
  */
 export async function getConfig(state: McpPageState): Promise<{ path: string; servers: ServerEntry[]; settings: McpSettings; text: string }> {
-  const snapshot = await state.editor.read();
-  const config = snapshot.result.ok ? snapshot.result.config : state.context.pool.config;
+  const { config, text } = await state.configInForce();
   const servers = await Promise.all(config.servers.map((server) => state.entry(server)));
-  return { path: state.editor.path, servers, settings: settingsOf(config), text: maskSecretsInText(snapshot.text) };
+  return { path: state.editor.path, servers, settings: settingsOf(config), text: maskSecretsInText(text) };
 }
 
 /** Thrown inside the editor's queue to write nothing and answer with problems. */
@@ -53,8 +52,7 @@ export async function saveConfigText(state: McpPageState, text: string): Promise
       if (!json.ok) throw new Refused(json.issues.map((issue) => ({ ...issue, ...jsonSyntaxErrorPosition(text) })));
       const restored = restoreMasked(text, json.value, current.raw);
       if (restored.problems.length > 0) throw new Refused(restored.problems);
-      const value: unknown = JSON.parse(stripBom(restored.text));
-      const checked = parseMcpConfig(value);
+      const checked = parseMcpConfigText(restored.text);
       if (!checked.ok) throw new Refused(locate(restored.text, checked.issues));
       const vault = state.context.secrets;
       return { text: vault ? await moveTokensToVault(restored.text, checked.config.servers, vault) : restored.text, value: checked.config };
@@ -110,8 +108,7 @@ export async function importServers(
 
 /** The config's enabled servers as Claude Desktop `mcpServers` JSON, without tokens or Authorization headers. */
 export async function exportServers(state: McpPageState): Promise<{ text: string }> {
-  const snapshot = await state.editor.read();
-  const config = snapshot.result.ok ? snapshot.result.config : state.context.pool.config;
+  const { config } = await state.configInForce();
   const servers = config.servers.map((server): ServerDefinition => {
     const { bearer_token: _token, ...rest } = server;
     if (rest.source.type === "Process" || rest.source.headers === undefined) return rest;
@@ -195,10 +192,6 @@ function compact(server: ServerDefinition): Record<string, unknown> {
   if (server.resources.length === 0) delete written.resources;
   if (server.enabled) delete written.enabled;
   return written;
-}
-
-function stripBom(text: string): string {
-  return text.startsWith("\uFEFF") ? text.slice(1) : text;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

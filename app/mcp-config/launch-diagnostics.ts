@@ -1,41 +1,15 @@
 /**
  * Launch diagnostics of a Process server (issue 7): how it is started and where its
- * command is, or where it was looked for, in words a person can act on. The lookup
- * mirrors what `spawn` does: a name without a slash is searched in each PATH folder (with
- * each PATHEXT extension on Windows), a path is taken relative to the working folder.
+ * command is, or where it was looked for, in words a person can act on. The lookup is
+ * `resolveCommand` of mcp/transports/process-control.ts, the one a failed spawn's message uses.
  */
-import { accessSync, constants, statSync } from "node:fs";
-import { delimiter as platformDelimiter, isAbsolute, join, resolve as resolvePath } from "node:path";
+import { delimiter as platformDelimiter, resolve as resolvePath } from "node:path";
 import type { ProcessSource } from "../../mcp/index.js";
 import { loginShellPath, type PathSource } from "../../mcp/transports/login-shell-path.js";
+import { commandHasPath, isDirectory, resolveCommand } from "../../mcp/transports/process-control.js";
 import type { LaunchDiagnostics } from "../contract/mcp-channels.js";
 
-/** What {@link resolveCommand} searches. */
-export interface CommandSearch {
-  /** PATH folders, in order. */
-  folders: readonly string[];
-  /** Where a relative command path is taken from. */
-  workDir: string;
-  /** Default `process.platform`. */
-  platform?: NodeJS.Platform;
-  /** Windows' executable extensions. Default `$PATHEXT`, else `.COM;.EXE;.BAT;.CMD`. */
-  pathext?: string;
-}
-
-/** The file `command` runs, or undefined when no executable file is found. */
-export function resolveCommand(command: string, search: CommandSearch): string | undefined {
-  const windows = (search.platform ?? process.platform) === "win32";
-  const extensions = windows ? ["", ...(search.pathext ?? process.env.PATHEXT ?? ".COM;.EXE;.BAT;.CMD").split(";").filter(Boolean)] : [""];
-  const candidates = hasSlash(command, windows)
-    ? [isAbsolute(command) ? command : resolvePath(search.workDir, command)]
-    : search.folders.map((folder) => join(folder, command));
-  for (const candidate of candidates) {
-    for (const extension of extensions) {
-      if (isExecutableFile(candidate + extension, windows)) return candidate + extension;
-    }
-  }
-  return undefined;
-}
+export { resolveCommand, type CommandSearch } from "../../mcp/transports/process-control.js";
 
 /** Where the PATH in force comes from, as the pool would start the server. */
 export interface LaunchEnvironment {
@@ -70,12 +44,12 @@ export async function diagnoseLaunch(source: ProcessSource, environment: LaunchE
   const folders = pathText.split(delimiter).filter(Boolean);
   const workDir = source.work_dir === undefined ? process.cwd() : resolvePath(source.work_dir);
   const base = { command: source.command, args: [...source.args], workDir, path: folders, pathSource };
-  if (source.work_dir !== undefined && !isFolder(workDir)) {
+  if (source.work_dir !== undefined && !isDirectory(workDir)) {
     return { ...base, message: `The working folder ${workDir} does not exist or is not a folder.` };
   }
   const resolved = resolveCommand(source.command, { folders, workDir, platform });
   if (resolved !== undefined) return { ...base, resolved, message: `"${source.command}" runs ${resolved}.` };
-  if (hasSlash(source.command, platform === "win32")) {
+  if (commandHasPath(source.command, platform === "win32")) {
     return { ...base, message: `"${source.command}" was not found: no executable file ${resolvePath(workDir, source.command)} (relative paths start from the working folder ${workDir}).` };
   }
   const from = ownPath !== undefined ? "the server's own env.PATH" : pathSource === "login-shell" ? "your login shell" : "Hearth's environment";
@@ -88,26 +62,4 @@ export async function diagnoseLaunch(source: ProcessSource, environment: LaunchE
     }
   }
   return { ...base, message };
-}
-
-function hasSlash(command: string, windows: boolean): boolean {
-  return windows ? /[\\/]/.test(command) : command.includes("/");
-}
-
-function isExecutableFile(path: string, windows: boolean): boolean {
-  try {
-    if (!statSync(path).isFile()) return false;
-    if (!windows) accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function isFolder(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
 }

@@ -32,6 +32,15 @@ export class McpPageState {
     this.applyWaitMs = options.applyWaitMs ?? 5_000;
   }
 
+  /**
+   * The config in force and the file's text: the file's config when it is valid, else the
+   * pool's (the last good one), so an invalid file still lists its servers.
+   */
+  async configInForce(): Promise<{ config: McpConfig; text: string }> {
+    const snapshot = await this.editor.read();
+    return { config: snapshot.result.ok ? snapshot.result.config : this.context.pool.config, text: snapshot.text };
+  }
+
   /** Server `id`'s log, oldest first (see `ServerLogRecorder` in app/log.ts). */
   serverLog(id: string): LogEntry[] {
     return this.context.serverLogs.list(id);

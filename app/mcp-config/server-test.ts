@@ -3,7 +3,7 @@
  * definition that is not saved, on a connection of its own (running servers are not
  * touched), lists its tools and disconnects, within the definition's timeout.
  */
-import { ConfigInvalidError, ServerConnection, ServerDefinitionSchema, resolveServerEnv, type ServerDefinition } from "../../mcp/index.js";
+import { ConfigInvalidError, ServerConnection, ServerDefinitionSchema, resolveServerEnv, withSearchPath, type ServerDefinition } from "../../mcp/index.js";
 import { describeZodIssues } from "../../mcp/config/issues.js";
 import { BridgeFailure } from "../bridge/failure.js";
 import type { LaunchDiagnostics, ServerTest } from "../contract/mcp-channels.js";
@@ -42,7 +42,8 @@ export async function testServer(state: McpPageState, input: TestServerInput): P
   }
   if (definition.source.type === "Process") delete definition.bearer_token;
   [definition] = (await resolveSecrets({ ...pool.config, servers: [definition] }, secrets)).servers as [ServerDefinition];
-  const spawned = withPath(definition, pool.processSearchPath);
+  // As the pool starts it: with the login shell's PATH when the pool uses one.
+  const spawned = withSearchPath(definition, pool.processSearchPath);
   const timeoutSecs = definition.source.type === "Process" ? undefined : definition.source.timeout_secs;
   const timeoutMs = (timeoutSecs ?? pool.config.tool_timeout_secs) * 1000;
   const connection = new ServerConnection({ definition: spawned, requestTimeoutMs: timeoutMs, autoRestart: false });
@@ -72,8 +73,7 @@ export async function testServer(state: McpPageState, input: TestServerInput): P
  * @throws BridgeFailure `not_found` for an unknown id, `not_process` for an Http or WebSocket server.
  */
 export async function diagnoseServer(state: McpPageState, id: string): Promise<LaunchDiagnostics> {
-  const snapshot = await state.editor.read();
-  const config = snapshot.result.ok ? snapshot.result.config : state.context.pool.config;
+  const { config } = await state.configInForce();
   const definition = config.servers.find((server) => server.id === id);
   if (definition === undefined) throw new BridgeFailure("not_found", `no server is named "${id}"`);
   if (definition.source.type !== "Process") {
@@ -92,13 +92,6 @@ function launchSource(definition: ServerDefinition) {
   }
   if (definition.source.type !== "Process") throw new Error("not a Process source");
   return definition.source;
-}
-
-/** As the pool starts it: the login shell's PATH when the pool uses one (see McpPoolOptions.processSearchPath). */
-function withPath(definition: ServerDefinition, path: string | undefined): ServerDefinition {
-  const source = definition.source;
-  if (path === undefined || source.type !== "Process" || Object.keys(source.env).some((key) => key.toUpperCase() === "PATH")) return definition;
-  return { ...definition, source: { ...source, env: { ...source.env, PATH: path } } };
 }
 
 /** Belt and braces: no message the page shows may carry the token. */

@@ -17,7 +17,7 @@ export const BOUNDARIES = [
   { folder: "models", folders: ["app", "mcp", "main", "renderer"], packages: ["electron", "react", "react-dom", "@modelcontextprotocol/sdk"] },
   { folder: "renderer", only: ["renderer", "app/contract"], packages: ["electron", "node-llama-cpp", "@modelcontextprotocol/sdk"] },
   { folder: "app", folders: ["main", "renderer"], packages: ["electron", "react", "react-dom"] },
-  { folder: "main", folders: ["renderer"], packages: ["react", "react-dom"] },
+  { folder: "main", only: ["main", "app"], packages: ["react", "react-dom", "node-llama-cpp", "@modelcontextprotocol/sdk"] },
   { folder: "tests", folders: [], packages: ["electron"] },
   { folder: "bench", folders: [], packages: ["electron"] },
 ];

@@ -80,7 +80,7 @@ export class MessageTap {
 class TappedTransport implements Transport {
   private readonly byRequestId = new Map<string, CallScope>();
   private readonly byProgressToken = new Map<string, CallScope>();
-  private messageHandler: Transport["onmessage"];
+  onmessage?: Transport["onmessage"];
   onclose?: (() => void) | undefined;
   onerror?: ((error: Error) => void) | undefined;
   setProtocolVersion?: ((version: string) => void) | undefined;
@@ -100,14 +100,6 @@ class TappedTransport implements Transport {
     if (inner.setProtocolVersion) this.setProtocolVersion = (version) => inner.setProtocolVersion?.(version);
   }
 
-  get onmessage(): Transport["onmessage"] {
-    return this.messageHandler;
-  }
-
-  set onmessage(handler: Transport["onmessage"]) {
-    this.messageHandler = handler;
-  }
-
   /** The SDK's client skips `initialize` on a transport that already has a session id. */
   get sessionId(): string | undefined {
     return this.inner.sessionId;
@@ -121,15 +113,23 @@ class TappedTransport implements Transport {
     return this.inner.close();
   }
 
-  async send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
+  send(message: JSONRPCMessage, options?: TransportSendOptions): Promise<void> {
     const claimed = this.claim(message);
-    if (claimed) record(claimed, "sent", message);
-    else this.recordCancel(message);
+    if (claimed === undefined) {
+      // Not a recorded call's request (every message when nothing is recorded): straight through.
+      if (this.byRequestId.size > 0) this.recordCancel(message);
+      return this.inner.send(message, options);
+    }
+    record(claimed, "sent", message);
+    return this.sendClaimed(claimed, message, options);
+  }
+
+  private async sendClaimed(claimed: CallScope, message: JSONRPCMessage, options: TransportSendOptions | undefined): Promise<void> {
     try {
       await this.inner.send(message, options);
     } catch (error) {
       // A request that never left gets no response to end its registration.
-      if (claimed) this.forget(claimed);
+      this.forget(claimed);
       throw error;
     }
   }
@@ -161,6 +161,12 @@ class TappedTransport implements Transport {
   }
 
   private receive(message: JSONRPCMessage, extra: MessageExtraInfo | undefined): void {
+    // Progress tokens are registered only beside a request id, so an empty id map means
+    // no call is being recorded: hand the message on untouched.
+    if (this.byRequestId.size === 0) {
+      this.onmessage?.(message, extra);
+      return;
+    }
     if (!("method" in message) && "id" in message) {
       const scope = this.byRequestId.get(String(message.id));
       if (scope) {
@@ -175,7 +181,7 @@ class TappedTransport implements Transport {
         record(scope, "received", message);
       }
     }
-    this.messageHandler?.(message, extra);
+    this.onmessage?.(message, extra);
   }
 
   private forget(scope: CallScope): void {

@@ -262,8 +262,11 @@ export class McpPool extends Emitter<McpPoolEvents> {
   }
 }
 
-/** A Process definition given `path` as its PATH when set and its own `env` has none. */
-function withSearchPath(definition: McpConfig["servers"][number], path: string | undefined): McpConfig["servers"][number] {
+/**
+ * A Process definition given `path` as its PATH when set and its own `env` has none: what
+ * the pool spawns for {@link McpPoolOptions.processSearchPath}. Other definitions as given.
+ */
+export function withSearchPath(definition: McpConfig["servers"][number], path: string | undefined): McpConfig["servers"][number] {
   const source = definition.source;
   if (path === undefined || source.type !== "Process" || Object.keys(source.env).some((key) => key.toUpperCase() === "PATH")) return definition;
   return { ...definition, source: { ...source, env: { ...source.env, PATH: path } } };

@@ -11,9 +11,9 @@
  */
 
 import { spawn, type ChildProcess, type SpawnOptions } from "node:child_process";
-import { existsSync, statSync } from "node:fs";
+import { accessSync, constants, statSync } from "node:fs";
 import { createRequire } from "node:module";
-import { delimiter, join, resolve } from "node:path";
+import { delimiter, isAbsolute, join, resolve } from "node:path";
 
 /** True on Windows, which has no process groups: only the pid itself is signalled there. */
 export const isWindows = process.platform === "win32";
@@ -109,14 +109,13 @@ export function describeSpawnFailure(
   if (code === "ENOENT") {
     const isPath = /[\\/]/.test(command);
     const searchPath = (env.PATH ?? env.Path ?? "").split(delimiter).filter(Boolean);
-    const candidates = isPath ? [resolve(folder, command)] : searchPath.map((dir) => join(dir, command));
-    const found = candidates.find((candidate) => existsSync(candidate));
+    const found = resolveCommand(command, { folders: searchPath, workDir: folder });
     if (found !== undefined) {
       // execve answers ENOENT too when a script's interpreter (its #! line) is missing.
       return `command "${command}" was found at ${found}, but its interpreter (the #! line) was not found`;
     }
     const searched = isPath
-      ? `no such file: ${candidates[0]}`
+      ? `no such file: ${resolve(folder, command)}`
       : `searched PATH: ${searchPath.join(", ") || "(empty)"}; working folder: ${folder}`;
     return `command not found: "${command}" (${searched})`;
   }
@@ -126,7 +125,54 @@ export function describeSpawnFailure(
   return `could not start "${command}": ${error instanceof Error ? error.message : String(error)}`;
 }
 
-function isDirectory(path: string): boolean {
+/** What {@link resolveCommand} searches. */
+export interface CommandSearch {
+  /** PATH folders, in order. */
+  folders: readonly string[];
+  /** Where a relative command path is taken from. */
+  workDir: string;
+  /** Default `process.platform`. */
+  platform?: NodeJS.Platform;
+  /** Windows' executable extensions. Default `$PATHEXT`, else `.COM;.EXE;.BAT;.CMD`. */
+  pathext?: string;
+}
+
+/**
+ * The file `command` runs, or undefined when no executable file is found. Mirrors what
+ * `spawn` does: a name without a slash is searched in each PATH folder (with each PATHEXT
+ * extension on Windows), a path is taken relative to the working folder.
+ */
+export function resolveCommand(command: string, search: CommandSearch): string | undefined {
+  const windows = (search.platform ?? process.platform) === "win32";
+  const extensions = windows ? ["", ...(search.pathext ?? process.env.PATHEXT ?? ".COM;.EXE;.BAT;.CMD").split(";").filter(Boolean)] : [""];
+  const candidates = commandHasPath(command, windows)
+    ? [isAbsolute(command) ? command : resolve(search.workDir, command)]
+    : search.folders.map((folder) => join(folder, command));
+  for (const candidate of candidates) {
+    for (const extension of extensions) {
+      if (isExecutableFile(candidate + extension, windows)) return candidate + extension;
+    }
+  }
+  return undefined;
+}
+
+/** Whether `command` is a path (has a separator) rather than a name looked up on PATH. */
+export function commandHasPath(command: string, windows: boolean): boolean {
+  return windows ? /[\\/]/.test(command) : command.includes("/");
+}
+
+function isExecutableFile(path: string, windows: boolean): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    if (!windows) accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Whether `path` is an existing folder. */
+export function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
   } catch {

@@ -3,17 +3,14 @@
 // real llama.cpp). The data folder's models/ holds a second copy of the scripted model, so
 // the picker offers two. Screenshot: test-results/e2e/model-picker.png.
 import { copyFile, mkdir, mkdtemp, rm } from "node:fs/promises";
-import { existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCRIPTED_MODEL } from "../fixtures/models.js";
+import { launchChromium, SHOTS, waitForUiUrl } from "./browser.js";
 import { startHearthServe, type RunningHearth } from "../server/server-fixture.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
-const SHOTS = join(process.cwd(), "test-results", "e2e");
 const CAPITAL = "The capital of France is Paris.";
 const COPY = "local:second-copy.gguf";
 const SERVED = "local:scripted-toolcall.gguf";
@@ -23,12 +20,10 @@ let dataDir: string;
 let server: RunningHearth | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  browser = await launchChromium();
   dataDir = await mkdtemp(join(tmpdir(), "hearth-e2e-models-"));
   await mkdir(join(dataDir, "models"));
   await copyFile(SCRIPTED_MODEL, join(dataDir, "models", "second-copy.gguf"));
-  await mkdir(SHOTS, { recursive: true });
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -47,9 +42,7 @@ describe("the model picker in Chromium", () => {
   it("lists the models, keeps a conversation's choice across a reload, and answers on it", async () => {
     // No MCP server: the scripted model then answers at once, without a tool call.
     server = await startHearthServe({ mcpConfig: { servers: [] }, args: ["--approve", "deny", "--ui"], env: { HEARTH_DATA_DIR: dataDir } });
-    for (let tries = 0; server.uiUrl() === undefined && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
-    const url = server.uiUrl();
-    if (url === undefined) throw new Error(`hearth serve printed no UI address:\n${server.stderr()}`);
+    const url = await waitForUiUrl(server);
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(url);
 

@@ -2,19 +2,16 @@
 // playwright-core, against `hearth serve --ui` started without a model, whose data folder's
 // models/ holds a copy of the scripted model. Loading it from the page shows a progress
 // bar, then the model loaded on the CPU. Screenshot: test-results/e2e/models-page.png.
-import { existsSync } from "node:fs";
 import { copyFile, mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SCRIPTED_MODEL } from "../fixtures/models.js";
 import { startModelFileServer, type ModelFileServer } from "../fixtures/model-file-server.js";
+import { launchChromium, SHOTS, waitForUiUrl } from "./browser.js";
 import { startHearthServe, type RunningHearth } from "../server/server-fixture.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
-const SHOTS = join(process.cwd(), "test-results", "e2e");
 
 /**
  * Runs in the page: records each appearance of the load progress bar and the values it
@@ -35,12 +32,10 @@ let server: RunningHearth | undefined;
 let files: ModelFileServer | undefined;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  browser = await launchChromium();
   dataDir = await mkdtemp(join(tmpdir(), "hearth-e2e-models-"));
   await mkdir(join(dataDir, "models"));
   await copyFile(SCRIPTED_MODEL, join(dataDir, "models", "scripted.gguf"));
-  await mkdir(SHOTS, { recursive: true });
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -53,9 +48,7 @@ describe("the models page in Chromium", () => {
   it("loads the scripted model from the models page with a progress bar", async () => {
     // Two threads: the machines that run this have two cores (see ../shared/fixtures/models/README.md).
     server = await startHearthServe({ model: null, args: ["--approve", "deny", "--ui", "--threads", "2"], env: { HEARTH_DATA_DIR: dataDir } });
-    for (let tries = 0; server.uiUrl() === undefined && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
-    const url = server.uiUrl();
-    if (url === undefined) throw new Error(`hearth serve printed no UI address:\n${server.stderr()}`);
+    const url = await waitForUiUrl(server);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(url);
 

@@ -3,18 +3,15 @@
 // edits. Adds the weather server through the form (tested first), a broken command and a
 // crashing one, imports a Claude Desktop config, and tries to save invalid raw JSON.
 // Screenshots of each step go to test-results/e2e/servers-*.png.
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Locator, type Page } from "playwright-core";
+import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WEATHER_SERVER } from "../fixtures/weather-server.js";
+import { launchChromium, SHOTS, waitForUiUrl } from "./browser.js";
 import { startHearthServe, type RunningHearth } from "../server/server-fixture.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
-const SHOTS = join(process.cwd(), "test-results", "e2e");
 const MISSING_COMMAND = "hearth-no-such-command-e2e";
 
 let browser: Browser;
@@ -23,15 +20,11 @@ let server: RunningHearth | undefined;
 let page: Page;
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  browser = await launchChromium();
   dataDir = await mkdtemp(join(tmpdir(), "hearth-e2e-servers-"));
-  await mkdir(SHOTS, { recursive: true });
   // No model: the page needs none. The fixture gives `--mcp-config` a file of its own, which the page edits.
   server = await startHearthServe({ model: null, mcpConfig: { servers: [] }, args: ["--approve", "deny", "--ui"], env: { HEARTH_DATA_DIR: dataDir } });
-  for (let tries = 0; server.uiUrl() === undefined && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
-  const url = server.uiUrl();
-  if (url === undefined) throw new Error(`hearth serve printed no UI address:\n${server.stderr()}`);
+  const url = await waitForUiUrl(server);
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(url);
   await page.getByTestId("nav-servers").click();

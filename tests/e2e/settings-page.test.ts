@@ -3,20 +3,17 @@
 // server over stdio writing a few stderr lines as it starts). An "always" rule is written
 // into the data folder's database before the server starts. Screenshots go to
 // test-results/e2e/settings-*.png.
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChatStore } from "../../app/store/index.js";
 import { WEATHER_SERVER, weatherProcessSource } from "../fixtures/weather-server.js";
+import { launchChromium, SHOTS, waitForUiUrl } from "./browser.js";
 import { startHearthServe, type RunningHearth } from "../server/server-fixture.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
-const SHOTS = join(process.cwd(), "test-results", "e2e");
 const WARMING_UP = "weather: warming up";
 const COLD_CACHE = "WARN weather: the cache is cold";
 
@@ -33,21 +30,16 @@ function chattyWeather() {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   dataDir = await mkdtemp(join(tmpdir(), "hearth-e2e-settings-"));
-  await mkdir(SHOTS, { recursive: true });
   {
     using store = ChatStore.open(join(dataDir, "hearth.db"));
     store.setApprovalRule({ serverId: "weather", toolName: "get_weather", policy: "always" });
     store.setApprovalRule({ serverId: "files", policy: "always" });
     store.setApprovalRule({ serverId: "weather", toolName: "forecast", policy: "ask" });
   }
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  browser = await launchChromium();
   server = await startHearthServe({ model: null, mcpConfig: { servers: [{ id: "weather", source: chattyWeather() }] }, args: ["--approve", "deny", "--ui"], env: { HEARTH_DATA_DIR: dataDir } });
-  for (let tries = 0; server.uiUrl() === undefined && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
-  const printed = server.uiUrl();
-  if (printed === undefined) throw new Error(`hearth serve printed no UI address:\n${server.stderr()}`);
-  url = printed;
+  url = await waitForUiUrl(server);
 }, 120_000);
 afterAll(async () => {
   await browser?.close();

@@ -2,18 +2,15 @@
 // against `hearth serve --ui` (the real CLI: the scripted model through real llama.cpp,
 // the get_weather MCP server over stdio), all started here. Screenshots of each view go
 // to test-results/e2e/.
-import { existsSync } from "node:fs";
-import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeRandomModel } from "../fixtures/models.js";
+import { launchChromium, SHOTS, waitForUiUrl } from "./browser.js";
 import { startHearthServe, type HearthServeOptions, type RunningHearth } from "../server/server-fixture.js";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-const FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"];
-const SHOTS = join(process.cwd(), "test-results", "e2e");
 const SUNNY = "It's sunny in Paris.";
 
 let browser: Browser;
@@ -21,10 +18,8 @@ let dataDir: string;
 const servers: RunningHearth[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`no Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  browser = await launchChromium();
   dataDir = await mkdtemp(join(tmpdir(), "hearth-e2e-"));
-  await mkdir(SHOTS, { recursive: true });
 }, 60_000);
 afterAll(async () => {
   await browser?.close();
@@ -36,9 +31,7 @@ afterAll(async () => {
 async function openUi(options: HearthServeOptions = {}): Promise<{ server: RunningHearth; page: Page }> {
   const server = await startHearthServe({ ...options, args: ["--approve", "deny", "--ui", ...(options.args ?? [])], env: { HEARTH_DATA_DIR: dataDir, ...options.env } });
   servers.push(server);
-  for (let tries = 0; server.uiUrl() === undefined && tries < 100; tries++) await new Promise((resolve) => setTimeout(resolve, 100));
-  const url = server.uiUrl();
-  if (url === undefined) throw new Error(`hearth serve printed no UI address:\n${server.stderr()}`);
+  const url = await waitForUiUrl(server);
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   await page.goto(url);
   return { server, page };

@@ -4,7 +4,7 @@
  * `window.hearth`; in a browser (`hearth serve --ui`) the page talks to the WebSocket
  * bridge on its own host, with the token from the address's `#token=` fragment.
  */
-import type { BridgeError, InvokeOutput } from "../../../app/contract/channels.js";
+import type { InvokeOutput, InvokeResult } from "../../../app/contract/channels.js";
 import { BridgeClientError, toClientError, type BridgeClient } from "./types.js";
 import { createWebSocketClient } from "./websocket-client.js";
 
@@ -12,7 +12,7 @@ export { BridgeClientError, toClientError, type BridgeClient, type ConnectionSta
 
 /** `window.hearth` as main/preload-api.ts builds it. */
 export interface PreloadBinding {
-  invoke(channel: string, input: unknown): Promise<{ ok: true; output: unknown } | { ok: false; error: BridgeError }>;
+  invoke(channel: string, input: unknown): Promise<InvokeResult>;
   on(channel: string, listener: (payload: unknown) => void): () => void;
 }
 

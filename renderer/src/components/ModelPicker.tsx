@@ -21,7 +21,7 @@ export function ModelPicker() {
     <label className="model-picker" title={conversationId === undefined ? "Open a conversation to choose its model" : "The model this conversation runs on"}>
       <span className="model-picker-label">Model</span>
       <select
-        className="model-picker-select"
+        className="select"
         data-testid="model-picker"
         value={value}
         disabled={conversationId === undefined}

@@ -4,6 +4,7 @@ import { DownloadsSection } from "./models/DownloadsSection.js";
 import { LoadStatus } from "./models/LoadStatus.js";
 import { LocalModelsTable } from "./models/LocalModelsTable.js";
 import { PageSection } from "../components/PageSection.js";
+import { PageShell } from "../components/PageShell.js";
 import { RemoteProviderForm } from "./models/RemoteProviderForm.js";
 import "../styles/models.css";
 
@@ -18,12 +19,7 @@ export function ModelsPage() {
   }, [connection, loadModelsPage]);
 
   return (
-    <section className="page models-page" aria-labelledby="page-title-models" data-testid="page-models">
-      <header className="page-header">
-        <h1 id="page-title-models" className="page-title">
-          Models
-        </h1>
-      </header>
+    <PageShell name="models" title="Models">
       <LoadStatus />
       <PageSection page="models" id="local" title="Local models" description={folder !== undefined ? <>GGUF files in <code>{folder}</code></> : undefined}>
         <LocalModelsTable />
@@ -34,6 +30,6 @@ export function ModelsPage() {
       <PageSection page="models" id="remote" title="Remote provider" description="An OpenAI-compatible server (llama.cpp server, vLLM, Ollama, a hosted API), offered as a model of its own.">
         <RemoteProviderForm />
       </PageSection>
-    </section>
+    </PageShell>
   );
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import type { ServerEntry } from "../../../app/contract/mcp-channels.js";
 import { Icon } from "../components/Icon.js";
+import { PageShell } from "../components/PageShell.js";
 import { useHearth } from "../store/index.js";
 import "../styles/servers.css";
 import { emptyForm, formFromEntry, type ServerForm as Form } from "./servers/draft.js";
@@ -43,16 +44,16 @@ export function ServersPage() {
   const edit = (entry: ServerEntry) => setEditing({ form: formFromEntry(entry), previousId: entry.definition.id });
 
   return (
-    <section className="page servers-page" aria-labelledby="page-title-servers" data-testid="page-servers">
-      <header className="page-header">
-        <h1 id="page-title-servers" className="page-title">
-          MCP servers
-        </h1>
+    <PageShell
+      name="servers"
+      title="MCP servers"
+      actions={
         <button type="button" className="button button-primary" data-testid="add-server" onClick={add} disabled={editing !== undefined && tab === "servers"}>
           <Icon name="plus" />
           Add server
         </button>
-      </header>
+      }
+    >
       <nav className="servers-tabs" aria-label="Servers page sections">
         {TABS.map((item) => (
           <button key={item.value} type="button" className="servers-tab" aria-current={tab === item.value ? "page" : undefined} data-testid={`servers-tab-${item.value}`} onClick={() => setTab(item.value)}>
@@ -82,6 +83,6 @@ export function ServersPage() {
           {tab === "import" ? <ImportExport /> : tab === "raw" ? <RawEditor /> : tab === "settings" ? <McpSettingsForm /> : null}
         </>
       ) : null}
-    </section>
+    </PageShell>
   );
 }

@@ -1,4 +1,5 @@
 import { useEffect } from "react";
+import { PageShell } from "../components/PageShell.js";
 import { useHearth } from "../store/index.js";
 import { AppearanceSection } from "./settings/AppearanceSection.js";
 import { ApprovalsSection } from "./settings/ApprovalsSection.js";
@@ -17,17 +18,12 @@ export function SettingsPage() {
   }, [connection]);
 
   return (
-    <section className="page settings-page" aria-labelledby="page-title-settings" data-testid="page-settings">
-      <header className="page-header">
-        <h1 id="page-title-settings" className="page-title">
-          Settings
-        </h1>
-      </header>
+    <PageShell name="settings" title="Settings">
       <AppearanceSection />
       <DataFolderSection />
       <PerformanceSection />
       <ApprovalsSection />
       <LogsSection />
-    </section>
+    </PageShell>
   );
 }

@@ -20,7 +20,7 @@ export function withTurnEvent(state: Pick<HearthState, "turns" | "answerStats">,
 }
 
 /** `turns` without the finished turn of `conversationId` (its messages are in the history now). */
-export function withoutFinishedTurn(turns: Record<string, TurnState>, conversationId: string): Record<string, TurnState> {
+function withoutFinishedTurn(turns: Record<string, TurnState>, conversationId: string): Record<string, TurnState> {
   const turn = turns[conversationId];
   if (turn === undefined || turn.running) return turns;
   const { [conversationId]: _finished, ...rest } = turns;

@@ -3,7 +3,7 @@ import type { BridgeClient } from "../bridge/types.js";
 import type { ConversationsSlice, SliceCreator } from "./types.js";
 
 /** How many conversations the sidebar lists. */
-export const CONVERSATION_LIST_LIMIT = 200;
+const CONVERSATION_LIST_LIMIT = 200;
 
 /** The title a conversation gets from its first message: its first line, cut to 60 characters. */
 export function titleFromText(text: string): string {
@@ -80,7 +80,7 @@ export const createConversationsSlice =
 
       async selectConversation(id) {
         if (id === get().selectedConversationId && id !== undefined) return;
-        set({ selectedConversationId: id, messages: [], toolCallRecords: [], tools: [], toolsConversationId: undefined });
+        set({ selectedConversationId: id, messages: [], toolCallRecords: [], tools: [] });
         if (id === undefined) return;
         await Promise.all([get().reloadConversation(), get().toolsPanelOpen ? get().loadTools() : undefined]);
       },

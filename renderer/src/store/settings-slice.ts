@@ -19,7 +19,7 @@ export interface LogFilter {
 }
 
 /** How many entries the log viewer asks for. */
-export const LOG_VIEW_LIMIT = 500;
+const LOG_VIEW_LIMIT = 500;
 
 /** The settings page's state and actions. */
 export interface SettingsSlice {

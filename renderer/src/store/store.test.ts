@@ -163,6 +163,17 @@ describe("the models slice", () => {
     expect(store.getState().modelChoices.find((known) => known.loaded)?.id).toBe("local:second.gguf");
   });
 
+  it("does not list the models again for a load's progress ticks", async () => {
+    const { setStatus, emit, calls } = setup();
+    setStatus("open");
+    await settle();
+    emit("model.statusChanged", { state: "loading", modelId: "local:first.gguf", progress: 0.1 });
+    emit("model.statusChanged", { state: "loading", modelId: "local:first.gguf", progress: 0.5 });
+    emit("model.statusChanged", { state: "loading", modelId: "local:first.gguf", progress: 0.9 });
+    await settle();
+    expect(calls.filter((call) => call.channel === "models.list")).toHaveLength(2);
+  });
+
   it("chooses a conversation's model, and back to the default, showing what the core stored", async () => {
     const { store, calls } = setup({
       "conversations.setModel": ({ id, modelId }) => ({ ...conversation(id), ...(modelId === null ? {} : { modelId }) }),

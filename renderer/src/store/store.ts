@@ -46,9 +46,11 @@ export function connectEvents(store: StoreApi<HearthState>, client: BridgeClient
     client.on("chat.turnUpdated", (event) => store.setState((state) => withTurnEvent(state, event))),
     client.on("mcp.serverStateChanged", (summary) => store.setState((state) => ({ servers: upsertServer(state.servers, summary) }))),
     client.on("model.statusChanged", (model) => {
+      const before = store.getState().model;
       store.setState({ model });
-      // Which model is loaded shows in the picker.
-      void store.getState().loadModelChoices();
+      // Which model is loaded shows in the picker; a load's progress ticks change nothing there.
+      const progressOnly = before?.state === "loading" && model.state === "loading" && before.modelId === model.modelId;
+      if (!progressOnly) void store.getState().loadModelChoices();
     }),
     client.on("models.downloadUpdated", (download) => store.getState().downloadUpdated(download)),
     client.on("conversations.changed", (change) => void store.getState().conversationChanged(change)),

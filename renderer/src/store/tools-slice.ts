@@ -27,7 +27,6 @@ export const createToolsSlice =
   (client: BridgeClient): SliceCreator<ToolsSlice> =>
   (set, get) => ({
     tools: [],
-    toolsConversationId: undefined,
     toolsPanelOpen: false,
 
     setToolsPanelOpen(open) {
@@ -37,10 +36,10 @@ export const createToolsSlice =
 
     async loadTools() {
       const conversationId = get().selectedConversationId;
-      if (conversationId === undefined) return set({ tools: [], toolsConversationId: undefined });
+      if (conversationId === undefined) return set({ tools: [] });
       try {
         const tools = await client.invoke("tools.list", { conversationId });
-        if (get().selectedConversationId === conversationId) set({ tools, toolsConversationId: conversationId });
+        if (get().selectedConversationId === conversationId) set({ tools });
       } catch (error) {
         get().showError(error);
       }

@@ -9,7 +9,7 @@ import type { ApprovalAnswer, ApprovalPolicy, RawMessage, StopReason, ToolCallRe
 export type ToolCardStatus = "waiting-for-approval" | "queued" | "running" | "done" | "error" | "denied" | "cancelled";
 
 /** The statuses a card does not leave. */
-export const FINAL_TOOL_CARD_STATUSES: ReadonlySet<ToolCardStatus> = new Set(["done", "error", "denied", "cancelled"]);
+const FINAL_TOOL_CARD_STATUSES: ReadonlySet<ToolCardStatus> = new Set(["done", "error", "denied", "cancelled"]);
 
 /** One tool call as its card shows it. */
 export interface ToolCard {
@@ -152,7 +152,7 @@ export function reduceTurn(state: TurnState | undefined, event: TurnEvent): Turn
  * A card's status from how the call ended: a tool that answered with `isError` failed
  * as far as the user is concerned; a timeout is an error.
  */
-export function cardStatus(status: ToolCallRecord["status"], result: ToolResult | undefined): ToolCardStatus {
+function cardStatus(status: ToolCallRecord["status"], result: ToolResult | undefined): ToolCardStatus {
   switch (status) {
     case "ok":
       return result?.isError === true ? "error" : "done";

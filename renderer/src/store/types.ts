@@ -77,8 +77,6 @@ export interface ChatSlice {
 /** The selected conversation's tools. */
 export interface ToolsSlice {
   tools: ConversationTool[];
-  /** The conversation `tools` belong to. */
-  toolsConversationId: string | undefined;
   toolsPanelOpen: boolean;
   setToolsPanelOpen(open: boolean): void;
   loadTools(): Promise<void>;

@@ -31,7 +31,7 @@ export function LocalModelsTable() {
                 <th scope="col">Architecture</th>
                 <th scope="col">Status</th>
                 <th scope="col">
-                  <span className="models-visually-hidden">Actions</span>
+                  <span className="visually-hidden">Actions</span>
                 </th>
               </tr>
             </thead>

@@ -6,12 +6,12 @@ import { useHearth } from "../../store/index.js";
 import { LaunchDiagnosticsView } from "./Diagnostics.js";
 import { ServerTools } from "./ServerTools.js";
 
-export type ServerStatus = ServerSummary["status"];
+type ServerStatus = ServerSummary["status"];
 
 const STATUS_LABEL: Record<ServerStatus, string> = { starting: "Starting", running: "Running", error: "Error", stopped: "Stopped", disabled: "Disabled" };
 
 /** The status to show: the live one when the core reports it, else what the config implies. */
-export function statusOf(entry: ServerEntry, summary: ServerSummary | undefined): ServerStatus {
+function statusOf(entry: ServerEntry, summary: ServerSummary | undefined): ServerStatus {
   if (summary !== undefined) return summary.status;
   return entry.definition.enabled === false ? "disabled" : "stopped";
 }
@@ -97,7 +97,7 @@ function ServerRow({ entry, summary, onEdit }: { entry: ServerEntry; summary: Se
               void setServerEnabled(id, event.target.checked).finally(() => setPendingEnabled(undefined));
             }} />
           <span>{enabled ? "On" : "Off"}</span>
-          <span className="servers-visually-hidden"> {name}</span>
+          <span className="visually-hidden"> {name}</span>
         </label>
       </div>
 

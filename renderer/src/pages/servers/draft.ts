@@ -7,6 +7,11 @@ import { ServerDraftSchema } from "../../../../app/contract/mcp-channels.js";
 
 export type Transport = "Process" | "Http" | "WebSocket";
 
+/** `value` as a number when it reads as one; otherwise as typed, so the schema names the field. */
+export function numberOrText(value: string): number | string {
+  return value.trim() === "" || !Number.isFinite(Number(value)) ? value : Number(value);
+}
+
 /** One key/value row (env variables, headers). */
 export interface KeyValueRow {
   key: string;
@@ -100,8 +105,7 @@ export function draftFromForm(form: ServerForm): ServerDraft {
   }
   const headers = mapOf(form.headers);
   const timeout = form.timeout.trim();
-  // A timeout that is not a number goes in as typed, so the schema names it.
-  const timeoutValue = timeout === "" ? undefined : Number.isFinite(Number(timeout)) ? Number(timeout) : timeout;
+  const timeoutValue = timeout === "" ? undefined : numberOrText(timeout);
   return {
     ...base,
     source: {

@@ -1,5 +1,6 @@
 /** The global settings form's text, checked with the contract's `McpSettingsSchema`. */
 import { McpSettingsSchema, type McpSettings } from "../../../../app/contract/mcp-channels.js";
+import { numberOrText } from "./draft.js";
 
 /** The settings as typed. */
 export interface SettingsText {
@@ -13,8 +14,7 @@ export const textOf = (settings: McpSettings): SettingsText => ({ timeout: Strin
 
 /** The settings the text describes, checked by the config's own rules; errors by field. */
 export function parseSettings(text: SettingsText): { settings?: McpSettings; errors: Partial<Record<keyof McpSettings, string>> } {
-  const number = (value: string) => (value.trim() === "" || !Number.isFinite(Number(value)) ? value : Number(value));
-  const result = McpSettingsSchema.safeParse({ tool_timeout_secs: number(text.timeout), max_concurrent_calls: number(text.concurrent), auto_register_tools: text.autoRegister });
+  const result = McpSettingsSchema.safeParse({ tool_timeout_secs: numberOrText(text.timeout), max_concurrent_calls: numberOrText(text.concurrent), auto_register_tools: text.autoRegister });
   if (result.success) return { settings: result.data, errors: {} };
   const errors: Partial<Record<keyof McpSettings, string>> = {};
   for (const issue of result.error.issues) {

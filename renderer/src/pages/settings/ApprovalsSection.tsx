@@ -25,7 +25,7 @@ export function ApprovalsSection() {
               <th scope="col">Policy</th>
               <th scope="col">Given</th>
               <th scope="col">
-                <span className="settings-visually-hidden">Actions</span>
+                <span className="visually-hidden">Actions</span>
               </th>
             </tr>
           </thead>

@@ -45,7 +45,7 @@ export function LogsSection() {
     >
       <div className="logs-filters">
         <label htmlFor={sourceId}>Source</label>
-        <select id={sourceId} className="settings-select" data-testid="logs-source" value={filter.source ?? ""} onChange={(event) => void loadLogs({ source: event.target.value === "" ? undefined : event.target.value })}>
+        <select id={sourceId} className="select" data-testid="logs-source" value={filter.source ?? ""} onChange={(event) => void loadLogs({ source: event.target.value === "" ? undefined : event.target.value })}>
           <option value="">All</option>
           <option value="app">Hearth</option>
           {sources.map((id) => (
@@ -55,7 +55,7 @@ export function LogsSection() {
           ))}
         </select>
         <label htmlFor={levelId}>Level</label>
-        <select id={levelId} className="settings-select" data-testid="logs-level" value={filter.level} onChange={(event) => void loadLogs({ level: event.target.value as LogLevel })}>
+        <select id={levelId} className="select" data-testid="logs-level" value={filter.level} onChange={(event) => void loadLogs({ level: event.target.value as LogLevel })}>
           {LEVELS.map((choice) => (
             <option key={choice.level} value={choice.level}>
               {choice.label}

@@ -11,7 +11,7 @@ import type { Theme } from "../../store/settings-slice.js";
 const STORAGE_KEY = "hearth.theme";
 
 /** Sets `theme` on `root` (default: <html>) and remembers it for the next start. */
-export function applyTheme(theme: Theme, root: HTMLElement = document.documentElement): void {
+function applyTheme(theme: Theme, root: HTMLElement = document.documentElement): void {
   if (theme === "system") delete root.dataset.theme;
   else root.dataset.theme = theme;
   try {
@@ -22,7 +22,7 @@ export function applyTheme(theme: Theme, root: HTMLElement = document.documentEl
 }
 
 /** The theme applied last, or `system`. */
-export function rememberedTheme(): Theme {
+function rememberedTheme(): Theme {
   try {
     const value = localStorage.getItem(STORAGE_KEY);
     return value === "light" || value === "dark" ? value : "system";
